@@ -1,0 +1,1 @@
+export type { SourceColumn, SourceTable } from './source-schema.js';
