@@ -5,3 +5,4 @@ export type { ColumnBatch, Extraction, Extractor, RowEncoding, RowStream } from 
 export type { PartBounds, PartStats, SerializedPart, Serializer } from './serializer.js';
 export type { RunLocation, Uploader } from './uploader.js';
 export type { PlannedStep, ProvisionPlan, ProvisionReport, SnowflakeProvisioner } from './provisioner.js';
+export type { ExtractJob, RunExtract, RunProgress, RunReport, WatermarkStore } from './pipeline.js';
