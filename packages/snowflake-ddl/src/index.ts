@@ -1,1 +1,18 @@
 export type { SourceColumn, SourceTable } from './source-schema.js';
+export { SnowflakeDdlError, type DdlErrorKind } from './errors.js';
+export { normaliseName, assertNoCollisions, type ObjectName } from './sql/identifiers.js';
+export { SqlCompiler, defaultCompiler, ident, literal } from './sql/sql-compiler.js';
+export type { Statement, SqlOption, OptionValue } from './sql/nodes.js';
+export { renderType, isJsonType, t, type SnowflakeType, type SnowflakeTypeName } from './types/snowflake-type.js';
+export { mapPostgresType, POSTGRES_TYPE_MAP, ARRAY_TYPE_NOTE, type TypeMapOptions, type PostgresTypeRule } from './types/postgres-type-map.js';
+export { resolveSetup, scheduleText, LOAD_METADATA_COLUMNS, type FloeSnowflakeSetup, type TableSetup, type TaskSchedule, type ResolvedSetup, type ResolvedTable } from './setup/setup-config.js';
+export type { DerivedTableSpec, DerivedColumn, DerivedSelectContext } from './setup/derived-table.js';
+export { csvFormatOptions, parquetFormatOptions } from './setup/file-format.js';
+export { PART_PATTERN } from './setup/landing-pipe.js';
+export { planSetup } from './plan/plan-setup.js';
+export { planTeardown, type TeardownOptions } from './plan/plan-teardown.js';
+export { renderPlanScript } from './plan/plan-script.js';
+export type { PlanStep, SetupPlan, SetupPhase, PlanObjectType } from './plan/plan-types.js';
+export { iamPermissionsPolicy, iamTrustPolicy, type IamPolicyDocument, type IamStatement, type AwsPartition } from './aws/iam-policies.js';
+export { bucketNotification, queueConfiguration, setupBucketNotification, type BucketNotificationConfiguration, type QueueConfiguration } from './aws/bucket-notification.js';
+export { rsaPublicKeyStep } from './auth/rsa-public-key.js';

@@ -89,8 +89,14 @@ export interface EngineExtension {
    * records the read so `onTransactionEnd` can move a stream's offset when DML commits.
    */
   relation?(qualifiedName: string, ctx: EngineContext, statementKind: StatementKind): string | undefined;
-  /** After an autocommitted statement or COMMIT (`committed` true), or a ROLLBACK (false). */
-  onTransactionEnd?(ctx: EngineContext, committed: boolean): void;
+  /** After an autocommitted statement or COMMIT (`committed` true), or a ROLLBACK (false). The engine awaits a returned promise. */
+  onTransactionEnd?(ctx: EngineContext, committed: boolean): void | Promise<void>;
+  /**
+   * Rewrites a function call met anywhere in translated SQL (e.g. `SYSTEM$STREAM_HAS_DATA('s')`) into
+   * DuckDB SQL. `name` is upper-case; `args` are the arguments already translated to DuckDB SQL
+   * (string literals stay quoted). Undefined leaves the call to the engine.
+   */
+  rewriteFunction?(name: string, args: readonly string[], ctx: EngineContext): string | undefined;
   start?(engine: EngineHandle): Promise<void>;
   stop?(): Promise<void>;
 }

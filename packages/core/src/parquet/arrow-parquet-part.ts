@@ -1,0 +1,62 @@
+import * as arrow from 'apache-arrow';
+import type { TableSchema } from '../contracts/schema.js';
+import { buildArrowColumn, arrowType } from './arrow-columns.js';
+import type { ParquetColumnKind } from './parquet-column-kind.js';
+import { loadParquetWasm } from './parquet-wasm-loader.js';
+import type { RowGroupValues } from './row-group-reader.js';
+
+/** What the part writer asks for next: a row group, or null to close the file. */
+export type NextRowGroup = () => Promise<RowGroupValues | null>;
+
+export type ParquetCompression = 'snappy' | 'zstd' | 'none';
+
+/**
+ * Writes one Parquet file with parquet-wasm's streaming writer: each row group is built as Arrow
+ * data, handed over as one record batch, and its encoded bytes come out before the next is asked
+ * for, so memory holds about one row group.
+ */
+export async function* writeArrowParquetPart(schema: TableSchema, kinds: readonly ParquetColumnKind[], compression: ParquetCompression, rowGroupRows: number, next: NextRowGroup): AsyncGenerator<Uint8Array> {
+  const pw = await loadParquetWasm();
+  const fields = schema.columns.map((c, i) => new arrow.Field(c.name, arrowType(kinds[i]!), true));
+  const arrowSchema = new arrow.Schema(fields);
+  let failure: unknown;
+  let sentAny = false;
+
+  const toWasmBatches = (group: RowGroupValues) => {
+    const children = schema.columns.map((c, i) => buildArrowColumn(c, kinds[i]!, group.columns[i]!));
+    const struct = arrow.makeData({ type: new arrow.Struct(fields), length: group.rowCount, nullCount: 0, children });
+    const table = new arrow.Table([new arrow.RecordBatch(arrowSchema, struct)]);
+    const wasmTable = pw.Table.fromIPCStream(arrow.tableToIPC(table, 'stream'));
+    try {
+      return wasmTable.recordBatches();
+    } finally {
+      wasmTable.free();
+    }
+  };
+
+  const input = new ReadableStream({
+    pull: async (controller) => {
+      try {
+        const group = await next();
+        // An empty file still needs one (empty) batch to carry the schema.
+        if (group === null && sentAny) return controller.close();
+        for (const b of toWasmBatches(group ?? { rowCount: 0, columns: schema.columns.map(() => []) })) controller.enqueue(b);
+        sentAny = true;
+        if (group === null) controller.close();
+      } catch (e) {
+        failure ??= e;
+        controller.error(e);
+      }
+    },
+  });
+  const codec = compression === 'zstd' ? pw.Compression.ZSTD : compression === 'none' ? pw.Compression.UNCOMPRESSED : pw.Compression.SNAPPY;
+  const props = new pw.WriterPropertiesBuilder().setCompression(codec).setMaxRowGroupSize(rowGroupRows).setCreatedBy('floe').build();
+  try {
+    const output = (await pw.transformParquetStream(input, props)) as ReadableStream<Uint8Array>;
+    for await (const chunk of output) yield chunk;
+  } catch (e) {
+    // The writer reports our own failure (an unsupported value) wrapped: surface the original.
+    throw failure ?? e;
+  }
+  if (failure !== undefined) throw failure;
+}

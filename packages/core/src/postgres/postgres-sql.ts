@@ -1,0 +1,65 @@
+import type { ColumnSchema } from '../contracts/schema.js';
+
+/** A PostgreSQL identifier, always double-quoted (names are used exactly as the catalog stores them). */
+export function quoteIdent(name: string): string {
+  return `"${name.replace(/"/g, '""')}"`;
+}
+
+/**
+ * A PostgreSQL string literal. COPY cannot take bind parameters, so literals are inlined: every
+ * value reaching here was validated first, and the session forces standard_conforming_strings so
+ * a backslash is just a character and doubling `'` is the whole escape.
+ */
+export function quoteLiteral(value: string): string {
+  if (value.includes('\0')) throw new Error('a NUL character cannot appear in a PostgreSQL literal');
+  return `'${value.replace(/'/g, "''")}'`;
+}
+
+/** The session the extractor pins so that PostgreSQL renders every value the same way on every server. */
+export const SESSION_SETTINGS: ReadonlyArray<readonly [string, string]> = [
+  ['TimeZone', 'UTC'],
+  ['DateStyle', 'ISO, YMD'],
+  ['IntervalStyle', 'iso_8601'],
+  ['extra_float_digits', '3'],
+  ['bytea_output', 'hex'],
+  ['standard_conforming_strings', 'on'],
+  ['client_encoding', 'UTF8'],
+];
+
+/**
+ * The select-list expression that renders one column in floe's text form (the conventions): the
+ * same SQL feeds COPY (CSV) and the cursor (columnar), so both paths carry identical text.
+ * Timestamps go through to_char because the server's own output drops trailing zero fractions.
+ */
+export function renderColumn(col: ColumnSchema, ref: string): string {
+  if (col.isArray) return `to_json(${ref})::text`;
+  switch (col.baseType) {
+    case 'timestamp':
+      return `CASE WHEN isfinite(${ref}) THEN to_char(${ref}, 'YYYY-MM-DD HH24:MI:SS.US') ELSE ${ref}::text END`;
+    case 'timestamptz':
+      return `CASE WHEN isfinite(${ref}) THEN to_char(${ref} AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS.US') || '+00:00' ELSE ${ref}::text END`;
+    case 'time':
+      return `to_char(${ref}, 'HH24:MI:SS.US')`;
+    case 'bytea':
+      return `encode(${ref}, 'hex')`;
+    case 'money':
+      // money's text carries a locale currency format; its numeric value is exact.
+      return `${ref}::numeric::text`;
+    default:
+      // The type's own output function (what COPY writes): a cast to text would differ for some
+      // types (boolean becomes `true`, char(n) loses its padding).
+      return ref;
+  }
+}
+
+/** Types a cursor window can walk (totally ordered, and rendered losslessly as text). */
+export const CURSOR_TYPES = new Set(['int2', 'int4', 'int8', 'numeric', 'date', 'timestamp', 'timestamptz']);
+
+/** Whether a YYYY-MM-DD text names a real calendar day. */
+export function isRealDate(text: string): boolean {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);
+  if (!m) return false;
+  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const dt = new Date(Date.UTC(y, mo - 1, d));
+  return dt.getUTCFullYear() === y && dt.getUTCMonth() === mo - 1 && dt.getUTCDate() === d;
+}

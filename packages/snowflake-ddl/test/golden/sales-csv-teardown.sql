@@ -1,0 +1,41 @@
+-- [teardown/task/FLOE.SALES.SALES_MERGE/suspend] Stops SALES_MERGE.
+ALTER TASK IF EXISTS "FLOE"."SALES"."SALES_MERGE" SUSPEND;
+
+-- [teardown/pipe/FLOE.SALES.SALES_PIPE/pause] Stops SALES_PIPE loading.
+ALTER PIPE IF EXISTS "FLOE"."SALES"."SALES_PIPE" SET PIPE_EXECUTION_PAUSED = TRUE;
+
+-- [teardown/task/FLOE.SALES.SALES_MERGE/drop] Drops SALES_MERGE.
+DROP TASK IF EXISTS "FLOE"."SALES"."SALES_MERGE";
+
+-- [teardown/pipe/FLOE.SALES.SALES_PIPE/drop] Drops SALES_PIPE (and its load history).
+DROP PIPE IF EXISTS "FLOE"."SALES"."SALES_PIPE";
+
+-- [teardown/table/FLOE.SALES.ITEMS/drop] Drops ITEMS.
+DROP TABLE IF EXISTS "FLOE"."SALES"."ITEMS";
+
+-- [teardown/table/FLOE.SALES.INVOICES/drop] Drops INVOICES.
+DROP TABLE IF EXISTS "FLOE"."SALES"."INVOICES";
+
+-- [teardown/table/FLOE.SALES.SALES/drop] Drops SALES.
+DROP TABLE IF EXISTS "FLOE"."SALES"."SALES";
+
+-- [teardown/stream/FLOE.SALES.SALES_LANDING_STREAM/drop] Drops SALES_LANDING_STREAM.
+DROP STREAM IF EXISTS "FLOE"."SALES"."SALES_LANDING_STREAM";
+
+-- [teardown/table/FLOE.SALES.SALES_LANDING/drop] Drops SALES_LANDING.
+DROP TABLE IF EXISTS "FLOE"."SALES"."SALES_LANDING";
+
+-- [teardown/stage/FLOE.SALES.FLOE_STAGE/drop] Drops FLOE_STAGE (the S3 objects stay).
+DROP STAGE IF EXISTS "FLOE"."SALES"."FLOE_STAGE";
+
+-- [teardown/file-format/FLOE.SALES.FLOE_CSV/drop] Drops FLOE_CSV.
+DROP FILE FORMAT IF EXISTS "FLOE"."SALES"."FLOE_CSV";
+
+-- [teardown/integration/FLOE_S3/drop] Drops FLOE_S3: the IAM role's trust policy no longer matches anything.
+DROP STORAGE INTEGRATION IF EXISTS "FLOE_S3";
+
+-- [teardown/role/FLOE_LOADER/drop] Drops FLOE_LOADER.
+DROP ROLE IF EXISTS "FLOE_LOADER";
+
+-- [teardown/warehouse/FLOE_WH/drop] Drops FLOE_WH.
+DROP WAREHOUSE IF EXISTS "FLOE_WH";

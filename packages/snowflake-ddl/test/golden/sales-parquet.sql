@@ -1,0 +1,583 @@
+-- [bootstrap/warehouse/FLOE_WH] Warehouse for the merge tasks (suspends itself when idle).
+-- exists when: SHOW WAREHOUSES LIKE 'FLOE_WH'
+CREATE WAREHOUSE IF NOT EXISTS "FLOE_WH"
+  WAREHOUSE_SIZE = XSMALL
+  AUTO_SUSPEND = 60
+  AUTO_RESUME = TRUE
+  INITIALLY_SUSPENDED = TRUE
+  COMMENT = 'floe: runs the merge tasks';
+
+-- [bootstrap/database/FLOE] Database holding every floe object.
+-- exists when: SHOW DATABASES LIKE 'FLOE'
+CREATE DATABASE IF NOT EXISTS "FLOE";
+
+-- [bootstrap/schema/FLOE.SALES] Schema holding every floe object.
+-- exists when: SHOW SCHEMAS LIKE 'SALES' IN DATABASE "FLOE"
+CREATE SCHEMA IF NOT EXISTS "FLOE"."SALES";
+
+-- [bootstrap/role/FLOE_LOADER] Role floe's runtime uses.
+-- exists when: SHOW ROLES LIKE 'FLOE_LOADER'
+CREATE ROLE IF NOT EXISTS "FLOE_LOADER"
+  COMMENT = 'floe: runtime role (monitor and operate pipes and tasks, read tables)';
+
+-- [integration/integration/FLOE_S3] Storage integration limited to s3://floe-staging-example/floe/. Needs ACCOUNTADMIN or CREATE INTEGRATION.
+-- exists when: SHOW INTEGRATIONS LIKE 'FLOE_S3'
+CREATE STORAGE INTEGRATION IF NOT EXISTS "FLOE_S3"
+  TYPE = EXTERNAL_STAGE
+  STORAGE_PROVIDER = 'S3'
+  ENABLED = TRUE
+  STORAGE_AWS_ROLE_ARN = 'arn:aws:iam::123456789012:role/floe-snowflake-read'
+  STORAGE_ALLOWED_LOCATIONS = ('s3://floe-staging-example/floe/')
+  COMMENT = 'floe: read access to the S3 staging prefix';
+
+-- [integration/integration/FLOE_S3/describe] Reads the IAM user and external id Snowflake uses: put them in the role's trust policy (iamTrustPolicy) before the stage is used.
+-- reads: STORAGE_AWS_IAM_USER_ARN, STORAGE_AWS_EXTERNAL_ID
+DESC STORAGE INTEGRATION "FLOE_S3";
+
+-- [objects/file-format/FLOE.SALES.FLOE_PARQUET] File format matching core's parquet serializer.
+-- exists when: SHOW FILE FORMATS LIKE 'FLOE_PARQUET' IN SCHEMA "FLOE"."SALES"
+CREATE FILE FORMAT IF NOT EXISTS "FLOE"."SALES"."FLOE_PARQUET"
+  TYPE = PARQUET
+  COMPRESSION = AUTO
+  BINARY_AS_TEXT = FALSE
+  USE_LOGICAL_TYPE = TRUE
+  TRIM_SPACE = FALSE
+  NULL_IF = ()
+  REPLACE_INVALID_CHARACTERS = FALSE
+  COMMENT = 'floe: Parquet parts as core''s serializer writes them';
+
+-- [objects/stage/FLOE.SALES.FLOE_STAGE] External stage on s3://floe-staging-example/floe/.
+-- exists when: SHOW STAGES LIKE 'FLOE_STAGE' IN SCHEMA "FLOE"."SALES"
+CREATE STAGE IF NOT EXISTS "FLOE"."SALES"."FLOE_STAGE"
+  URL = 's3://floe-staging-example/floe/'
+  STORAGE_INTEGRATION = "FLOE_S3"
+  FILE_FORMAT = (FORMAT_NAME = "FLOE"."SALES"."FLOE_PARQUET")
+  COMMENT = 'floe: the S3 staging prefix';
+
+-- [objects/table/FLOE.SALES.SALES_LANDING] Landing table for sales: every delivered row with its file, row number, run id and load time.
+-- exists when: SHOW TABLES LIKE 'SALES_LANDING' IN SCHEMA "FLOE"."SALES"
+CREATE TABLE IF NOT EXISTS "FLOE"."SALES"."SALES_LANDING" (
+  "ORDERNUMBER" NUMBER(10,0),
+  "QUANTITYORDERED" NUMBER(10,0),
+  "PRICEEACH" NUMBER(10,2),
+  "ORDERLINENUMBER" NUMBER(10,0),
+  "SALES" NUMBER(12,2),
+  "ORDERDATE" TIMESTAMP_NTZ,
+  "STATUS" VARCHAR,
+  "QTR_ID" NUMBER(5,0),
+  "MONTH_ID" NUMBER(5,0),
+  "YEAR_ID" NUMBER(5,0),
+  "PRODUCTLINE" VARCHAR,
+  "MSRP" NUMBER(10,2),
+  "PRODUCTCODE" VARCHAR,
+  "CUSTOMERNAME" VARCHAR,
+  "PHONE" VARCHAR,
+  "ADDRESSLINE1" VARCHAR,
+  "ADDRESSLINE2" VARCHAR,
+  "CITY" VARCHAR,
+  "STATE" VARCHAR,
+  "POSTALCODE" VARCHAR,
+  "COUNTRY" VARCHAR,
+  "TERRITORY" VARCHAR,
+  "CONTACTLASTNAME" VARCHAR,
+  "CONTACTFIRSTNAME" VARCHAR,
+  "DEALSIZE" VARCHAR,
+  "UPDATED_AT" TIMESTAMP_TZ,
+  "_FLOE_FILE" VARCHAR NOT NULL,
+  "_FLOE_ROW" NUMBER(19,0) NOT NULL,
+  "_FLOE_RUN_ID" VARCHAR NOT NULL,
+  "_FLOE_LOADED_AT" TIMESTAMP_LTZ NOT NULL
+)
+  COMMENT = 'floe landing table for public.sales: every delivered row, append-only (audit trail)';
+
+-- [objects/stream/FLOE.SALES.SALES_LANDING_STREAM] Append-only stream on SALES_LANDING.
+-- exists when: SHOW STREAMS LIKE 'SALES_LANDING_STREAM' IN SCHEMA "FLOE"."SALES"
+CREATE STREAM IF NOT EXISTS "FLOE"."SALES"."SALES_LANDING_STREAM"
+  ON TABLE "FLOE"."SALES"."SALES_LANDING"
+  APPEND_ONLY = TRUE
+  COMMENT = 'floe: new rows of SALES_LANDING, consumed by task SALES_MERGE';
+
+-- [objects/table/FLOE.SALES.SALES] SALES: one row per (ordernumber, orderlinenumber), latest run wins.
+-- exists when: SHOW TABLES LIKE 'SALES' IN SCHEMA "FLOE"."SALES"
+CREATE TABLE IF NOT EXISTS "FLOE"."SALES"."SALES" (
+  "ORDERNUMBER" NUMBER(10,0) NOT NULL,
+  "QUANTITYORDERED" NUMBER(10,0),
+  "PRICEEACH" NUMBER(10,2),
+  "ORDERLINENUMBER" NUMBER(10,0) NOT NULL,
+  "SALES" NUMBER(12,2),
+  "ORDERDATE" TIMESTAMP_NTZ,
+  "STATUS" VARCHAR,
+  "QTR_ID" NUMBER(5,0),
+  "MONTH_ID" NUMBER(5,0),
+  "YEAR_ID" NUMBER(5,0),
+  "PRODUCTLINE" VARCHAR,
+  "MSRP" NUMBER(10,2),
+  "PRODUCTCODE" VARCHAR,
+  "CUSTOMERNAME" VARCHAR,
+  "PHONE" VARCHAR,
+  "ADDRESSLINE1" VARCHAR,
+  "ADDRESSLINE2" VARCHAR,
+  "CITY" VARCHAR,
+  "STATE" VARCHAR,
+  "POSTALCODE" VARCHAR,
+  "COUNTRY" VARCHAR,
+  "TERRITORY" VARCHAR,
+  "CONTACTLASTNAME" VARCHAR,
+  "CONTACTFIRSTNAME" VARCHAR,
+  "DEALSIZE" VARCHAR,
+  "UPDATED_AT" TIMESTAMP_TZ,
+  "_FLOE_RUN_ID" VARCHAR NOT NULL,
+  "_FLOE_FILE" VARCHAR NOT NULL,
+  "_FLOE_ROW" NUMBER(19,0) NOT NULL,
+  "_FLOE_LOADED_AT" TIMESTAMP_LTZ NOT NULL
+)
+  COMMENT = 'floe: public.sales, one row per (ordernumber, orderlinenumber), latest run wins';
+
+-- [objects/table/FLOE.SALES.INVOICES] floe sales preset: one row per order (ORDERNUMBER), totals over its lines in SALES
+-- exists when: SHOW TABLES LIKE 'INVOICES' IN SCHEMA "FLOE"."SALES"
+CREATE TABLE IF NOT EXISTS "FLOE"."SALES"."INVOICES" (
+  "ORDERNUMBER" NUMBER(10,0) NOT NULL,
+  "ORDERDATE" TIMESTAMP_NTZ,
+  "STATUS" VARCHAR,
+  "CUSTOMERNAME" VARCHAR,
+  "PHONE" VARCHAR,
+  "ADDRESSLINE1" VARCHAR,
+  "ADDRESSLINE2" VARCHAR,
+  "CITY" VARCHAR,
+  "STATE" VARCHAR,
+  "POSTALCODE" VARCHAR,
+  "COUNTRY" VARCHAR,
+  "TERRITORY" VARCHAR,
+  "CONTACTLASTNAME" VARCHAR,
+  "CONTACTFIRSTNAME" VARCHAR,
+  "LINE_COUNT" NUMBER(10,0) NOT NULL,
+  "TOTAL_QUANTITY" NUMBER(38,0) NOT NULL,
+  "TOTAL_SALES" NUMBER(38,2) NOT NULL,
+  "_FLOE_RUN_ID" VARCHAR NOT NULL
+)
+  COMMENT = 'floe sales preset: one row per order (ORDERNUMBER), totals over its lines in SALES';
+
+-- [objects/table/FLOE.SALES.ITEMS] floe sales preset: one row per order line (ORDERNUMBER, ORDERLINENUMBER), product and amounts
+-- exists when: SHOW TABLES LIKE 'ITEMS' IN SCHEMA "FLOE"."SALES"
+CREATE TABLE IF NOT EXISTS "FLOE"."SALES"."ITEMS" (
+  "ORDERNUMBER" NUMBER(10,0) NOT NULL,
+  "ORDERLINENUMBER" NUMBER(10,0) NOT NULL,
+  "PRODUCTCODE" VARCHAR,
+  "PRODUCTLINE" VARCHAR,
+  "QUANTITYORDERED" NUMBER(10,0),
+  "PRICEEACH" NUMBER(10,2),
+  "MSRP" NUMBER(10,2),
+  "SALES" NUMBER(12,2),
+  "DEALSIZE" VARCHAR,
+  "_FLOE_RUN_ID" VARCHAR NOT NULL
+)
+  COMMENT = 'floe sales preset: one row per order line (ORDERNUMBER, ORDERLINENUMBER), product and amounts';
+
+-- [objects/pipe/FLOE.SALES.SALES_PIPE] Snowpipe (AUTO_INGEST) loading s3://floe-staging-example/floe/sales/ into SALES_LANDING.
+-- exists when: SHOW PIPES LIKE 'SALES_PIPE' IN SCHEMA "FLOE"."SALES"
+CREATE PIPE IF NOT EXISTS "FLOE"."SALES"."SALES_PIPE"
+  AUTO_INGEST = TRUE
+  COMMENT = 'floe: loads sales parts from the stage into SALES_LANDING'
+AS
+COPY INTO "FLOE"."SALES"."SALES_LANDING" (
+    "ORDERNUMBER",
+    "QUANTITYORDERED",
+    "PRICEEACH",
+    "ORDERLINENUMBER",
+    "SALES",
+    "ORDERDATE",
+    "STATUS",
+    "QTR_ID",
+    "MONTH_ID",
+    "YEAR_ID",
+    "PRODUCTLINE",
+    "MSRP",
+    "PRODUCTCODE",
+    "CUSTOMERNAME",
+    "PHONE",
+    "ADDRESSLINE1",
+    "ADDRESSLINE2",
+    "CITY",
+    "STATE",
+    "POSTALCODE",
+    "COUNTRY",
+    "TERRITORY",
+    "CONTACTLASTNAME",
+    "CONTACTFIRSTNAME",
+    "DEALSIZE",
+    "UPDATED_AT",
+    "_FLOE_FILE",
+    "_FLOE_ROW",
+    "_FLOE_RUN_ID",
+    "_FLOE_LOADED_AT"
+  )
+  FROM (
+    SELECT
+      $1:"ordernumber"::NUMBER(10,0),
+      $1:"quantityordered"::NUMBER(10,0),
+      $1:"priceeach"::NUMBER(10,2),
+      $1:"orderlinenumber"::NUMBER(10,0),
+      $1:"sales"::NUMBER(12,2),
+      $1:"orderdate"::TIMESTAMP_NTZ,
+      $1:"status"::VARCHAR,
+      $1:"qtr_id"::NUMBER(5,0),
+      $1:"month_id"::NUMBER(5,0),
+      $1:"year_id"::NUMBER(5,0),
+      $1:"productline"::VARCHAR,
+      $1:"msrp"::NUMBER(10,2),
+      $1:"productcode"::VARCHAR,
+      $1:"customername"::VARCHAR,
+      $1:"phone"::VARCHAR,
+      $1:"addressline1"::VARCHAR,
+      $1:"addressline2"::VARCHAR,
+      $1:"city"::VARCHAR,
+      $1:"state"::VARCHAR,
+      $1:"postalcode"::VARCHAR,
+      $1:"country"::VARCHAR,
+      $1:"territory"::VARCHAR,
+      $1:"contactlastname"::VARCHAR,
+      $1:"contactfirstname"::VARCHAR,
+      $1:"dealsize"::VARCHAR,
+      $1:"updated_at"::TIMESTAMP_TZ,
+      METADATA$FILENAME,
+      METADATA$FILE_ROW_NUMBER,
+      REGEXP_SUBSTR(METADATA$FILENAME, 'run=([^/]+)/', 1, 1, 'e'),
+      CURRENT_TIMESTAMP()
+    FROM @"FLOE"."SALES"."FLOE_STAGE"/sales/
+  )
+  FILE_FORMAT = (FORMAT_NAME = "FLOE"."SALES"."FLOE_PARQUET")
+  PATTERN = '.*part-[0-9]+[.](csv[.]gz|parquet)';
+
+-- [objects/pipe/FLOE.SALES.SALES_PIPE/describe] Reads the SQS queue the bucket must notify for floe/sales/ (bucketNotification).
+-- reads: notification_channel
+DESC PIPE "FLOE"."SALES"."SALES_PIPE";
+
+-- [tasks/task/FLOE.SALES.SALES_MERGE/suspend] Suspends SALES_MERGE if it exists, so it can be replaced.
+ALTER TASK IF EXISTS "FLOE"."SALES"."SALES_MERGE" SUSPEND;
+
+-- [tasks/task/FLOE.SALES.SALES_MERGE] Task merging SALES_LANDING_STREAM into SALES, INVOICES, ITEMS in one transaction on CRON 0 3 * * * UTC.
+CREATE OR REPLACE TASK "FLOE"."SALES"."SALES_MERGE"
+  WAREHOUSE = "FLOE_WH"
+  SCHEDULE = 'USING CRON 0 3 * * * UTC'
+  ALLOW_OVERLAPPING_EXECUTION = FALSE
+  SUSPEND_TASK_AFTER_NUM_FAILURES = 3
+  COMMENT = 'floe: merges new SALES_LANDING rows into SALES, INVOICES, ITEMS'
+  WHEN SYSTEM$STREAM_HAS_DATA('"FLOE"."SALES"."SALES_LANDING_STREAM"')
+AS
+BEGIN
+  BEGIN TRANSACTION;
+  MERGE INTO "FLOE"."SALES"."SALES" AS t
+  USING (
+    SELECT
+      "ORDERNUMBER",
+      "QUANTITYORDERED",
+      "PRICEEACH",
+      "ORDERLINENUMBER",
+      "SALES",
+      "ORDERDATE",
+      "STATUS",
+      "QTR_ID",
+      "MONTH_ID",
+      "YEAR_ID",
+      "PRODUCTLINE",
+      "MSRP",
+      "PRODUCTCODE",
+      "CUSTOMERNAME",
+      "PHONE",
+      "ADDRESSLINE1",
+      "ADDRESSLINE2",
+      "CITY",
+      "STATE",
+      "POSTALCODE",
+      "COUNTRY",
+      "TERRITORY",
+      "CONTACTLASTNAME",
+      "CONTACTFIRSTNAME",
+      "DEALSIZE",
+      "UPDATED_AT",
+      "_FLOE_RUN_ID",
+      "_FLOE_FILE",
+      "_FLOE_ROW",
+      "_FLOE_LOADED_AT"
+    FROM "FLOE"."SALES"."SALES_LANDING_STREAM"
+    QUALIFY ROW_NUMBER() OVER (PARTITION BY "ORDERNUMBER", "ORDERLINENUMBER" ORDER BY "_FLOE_RUN_ID" DESC, "_FLOE_ROW" DESC) = 1
+  ) AS s
+  ON t."ORDERNUMBER" = s."ORDERNUMBER" AND t."ORDERLINENUMBER" = s."ORDERLINENUMBER"
+  WHEN MATCHED AND s."_FLOE_RUN_ID" >= t."_FLOE_RUN_ID" THEN UPDATE SET
+    "QUANTITYORDERED" = s."QUANTITYORDERED",
+    "PRICEEACH" = s."PRICEEACH",
+    "SALES" = s."SALES",
+    "ORDERDATE" = s."ORDERDATE",
+    "STATUS" = s."STATUS",
+    "QTR_ID" = s."QTR_ID",
+    "MONTH_ID" = s."MONTH_ID",
+    "YEAR_ID" = s."YEAR_ID",
+    "PRODUCTLINE" = s."PRODUCTLINE",
+    "MSRP" = s."MSRP",
+    "PRODUCTCODE" = s."PRODUCTCODE",
+    "CUSTOMERNAME" = s."CUSTOMERNAME",
+    "PHONE" = s."PHONE",
+    "ADDRESSLINE1" = s."ADDRESSLINE1",
+    "ADDRESSLINE2" = s."ADDRESSLINE2",
+    "CITY" = s."CITY",
+    "STATE" = s."STATE",
+    "POSTALCODE" = s."POSTALCODE",
+    "COUNTRY" = s."COUNTRY",
+    "TERRITORY" = s."TERRITORY",
+    "CONTACTLASTNAME" = s."CONTACTLASTNAME",
+    "CONTACTFIRSTNAME" = s."CONTACTFIRSTNAME",
+    "DEALSIZE" = s."DEALSIZE",
+    "UPDATED_AT" = s."UPDATED_AT",
+    "_FLOE_RUN_ID" = s."_FLOE_RUN_ID",
+    "_FLOE_FILE" = s."_FLOE_FILE",
+    "_FLOE_ROW" = s."_FLOE_ROW",
+    "_FLOE_LOADED_AT" = s."_FLOE_LOADED_AT"
+  WHEN NOT MATCHED THEN INSERT (
+    "ORDERNUMBER",
+    "QUANTITYORDERED",
+    "PRICEEACH",
+    "ORDERLINENUMBER",
+    "SALES",
+    "ORDERDATE",
+    "STATUS",
+    "QTR_ID",
+    "MONTH_ID",
+    "YEAR_ID",
+    "PRODUCTLINE",
+    "MSRP",
+    "PRODUCTCODE",
+    "CUSTOMERNAME",
+    "PHONE",
+    "ADDRESSLINE1",
+    "ADDRESSLINE2",
+    "CITY",
+    "STATE",
+    "POSTALCODE",
+    "COUNTRY",
+    "TERRITORY",
+    "CONTACTLASTNAME",
+    "CONTACTFIRSTNAME",
+    "DEALSIZE",
+    "UPDATED_AT",
+    "_FLOE_RUN_ID",
+    "_FLOE_FILE",
+    "_FLOE_ROW",
+    "_FLOE_LOADED_AT"
+  ) VALUES (
+    s."ORDERNUMBER",
+    s."QUANTITYORDERED",
+    s."PRICEEACH",
+    s."ORDERLINENUMBER",
+    s."SALES",
+    s."ORDERDATE",
+    s."STATUS",
+    s."QTR_ID",
+    s."MONTH_ID",
+    s."YEAR_ID",
+    s."PRODUCTLINE",
+    s."MSRP",
+    s."PRODUCTCODE",
+    s."CUSTOMERNAME",
+    s."PHONE",
+    s."ADDRESSLINE1",
+    s."ADDRESSLINE2",
+    s."CITY",
+    s."STATE",
+    s."POSTALCODE",
+    s."COUNTRY",
+    s."TERRITORY",
+    s."CONTACTLASTNAME",
+    s."CONTACTFIRSTNAME",
+    s."DEALSIZE",
+    s."UPDATED_AT",
+    s."_FLOE_RUN_ID",
+    s."_FLOE_FILE",
+    s."_FLOE_ROW",
+    s."_FLOE_LOADED_AT"
+  );
+  MERGE INTO "FLOE"."SALES"."INVOICES" AS t
+  USING (
+    SELECT
+      x."ORDERNUMBER",
+      MAX(x."ORDERDATE") AS "ORDERDATE",
+      MAX(x."STATUS") AS "STATUS",
+      MAX(x."CUSTOMERNAME") AS "CUSTOMERNAME",
+      MAX(x."PHONE") AS "PHONE",
+      MAX(x."ADDRESSLINE1") AS "ADDRESSLINE1",
+      MAX(x."ADDRESSLINE2") AS "ADDRESSLINE2",
+      MAX(x."CITY") AS "CITY",
+      MAX(x."STATE") AS "STATE",
+      MAX(x."POSTALCODE") AS "POSTALCODE",
+      MAX(x."COUNTRY") AS "COUNTRY",
+      MAX(x."TERRITORY") AS "TERRITORY",
+      MAX(x."CONTACTLASTNAME") AS "CONTACTLASTNAME",
+      MAX(x."CONTACTFIRSTNAME") AS "CONTACTFIRSTNAME",
+      COUNT(*) AS "LINE_COUNT",
+      SUM(x."QUANTITYORDERED") AS "TOTAL_QUANTITY",
+      SUM(x."SALES") AS "TOTAL_SALES",
+      MAX(x."_FLOE_RUN_ID") AS "_FLOE_RUN_ID"
+    FROM (
+      SELECT *
+      FROM "FLOE"."SALES"."SALES" AS c
+      WHERE EXISTS (SELECT 1 FROM "FLOE"."SALES"."SALES_LANDING_STREAM" AS d WHERE d."ORDERNUMBER" = c."ORDERNUMBER")
+    ) AS x
+    GROUP BY x."ORDERNUMBER"
+  ) AS s
+  ON t."ORDERNUMBER" = s."ORDERNUMBER"
+  WHEN MATCHED THEN UPDATE SET
+    "ORDERDATE" = s."ORDERDATE",
+    "STATUS" = s."STATUS",
+    "CUSTOMERNAME" = s."CUSTOMERNAME",
+    "PHONE" = s."PHONE",
+    "ADDRESSLINE1" = s."ADDRESSLINE1",
+    "ADDRESSLINE2" = s."ADDRESSLINE2",
+    "CITY" = s."CITY",
+    "STATE" = s."STATE",
+    "POSTALCODE" = s."POSTALCODE",
+    "COUNTRY" = s."COUNTRY",
+    "TERRITORY" = s."TERRITORY",
+    "CONTACTLASTNAME" = s."CONTACTLASTNAME",
+    "CONTACTFIRSTNAME" = s."CONTACTFIRSTNAME",
+    "LINE_COUNT" = s."LINE_COUNT",
+    "TOTAL_QUANTITY" = s."TOTAL_QUANTITY",
+    "TOTAL_SALES" = s."TOTAL_SALES",
+    "_FLOE_RUN_ID" = s."_FLOE_RUN_ID"
+  WHEN NOT MATCHED THEN INSERT (
+    "ORDERNUMBER",
+    "ORDERDATE",
+    "STATUS",
+    "CUSTOMERNAME",
+    "PHONE",
+    "ADDRESSLINE1",
+    "ADDRESSLINE2",
+    "CITY",
+    "STATE",
+    "POSTALCODE",
+    "COUNTRY",
+    "TERRITORY",
+    "CONTACTLASTNAME",
+    "CONTACTFIRSTNAME",
+    "LINE_COUNT",
+    "TOTAL_QUANTITY",
+    "TOTAL_SALES",
+    "_FLOE_RUN_ID"
+  ) VALUES (
+    s."ORDERNUMBER",
+    s."ORDERDATE",
+    s."STATUS",
+    s."CUSTOMERNAME",
+    s."PHONE",
+    s."ADDRESSLINE1",
+    s."ADDRESSLINE2",
+    s."CITY",
+    s."STATE",
+    s."POSTALCODE",
+    s."COUNTRY",
+    s."TERRITORY",
+    s."CONTACTLASTNAME",
+    s."CONTACTFIRSTNAME",
+    s."LINE_COUNT",
+    s."TOTAL_QUANTITY",
+    s."TOTAL_SALES",
+    s."_FLOE_RUN_ID"
+  );
+  MERGE INTO "FLOE"."SALES"."ITEMS" AS t
+  USING (
+    SELECT
+      x."ORDERNUMBER",
+      x."ORDERLINENUMBER",
+      x."PRODUCTCODE",
+      x."PRODUCTLINE",
+      x."QUANTITYORDERED",
+      x."PRICEEACH",
+      x."MSRP",
+      x."SALES",
+      x."DEALSIZE",
+      x."_FLOE_RUN_ID"
+    FROM (
+      SELECT *
+      FROM "FLOE"."SALES"."SALES" AS c
+      WHERE EXISTS (SELECT 1 FROM "FLOE"."SALES"."SALES_LANDING_STREAM" AS d WHERE d."ORDERNUMBER" = c."ORDERNUMBER" AND d."ORDERLINENUMBER" = c."ORDERLINENUMBER")
+    ) AS x
+  ) AS s
+  ON t."ORDERNUMBER" = s."ORDERNUMBER" AND t."ORDERLINENUMBER" = s."ORDERLINENUMBER"
+  WHEN MATCHED THEN UPDATE SET
+    "PRODUCTCODE" = s."PRODUCTCODE",
+    "PRODUCTLINE" = s."PRODUCTLINE",
+    "QUANTITYORDERED" = s."QUANTITYORDERED",
+    "PRICEEACH" = s."PRICEEACH",
+    "MSRP" = s."MSRP",
+    "SALES" = s."SALES",
+    "DEALSIZE" = s."DEALSIZE",
+    "_FLOE_RUN_ID" = s."_FLOE_RUN_ID"
+  WHEN NOT MATCHED THEN INSERT (
+    "ORDERNUMBER",
+    "ORDERLINENUMBER",
+    "PRODUCTCODE",
+    "PRODUCTLINE",
+    "QUANTITYORDERED",
+    "PRICEEACH",
+    "MSRP",
+    "SALES",
+    "DEALSIZE",
+    "_FLOE_RUN_ID"
+  ) VALUES (
+    s."ORDERNUMBER",
+    s."ORDERLINENUMBER",
+    s."PRODUCTCODE",
+    s."PRODUCTLINE",
+    s."QUANTITYORDERED",
+    s."PRICEEACH",
+    s."MSRP",
+    s."SALES",
+    s."DEALSIZE",
+    s."_FLOE_RUN_ID"
+  );
+  COMMIT;
+EXCEPTION
+  WHEN OTHER THEN
+    ROLLBACK;
+    RAISE;
+END;
+
+-- [grants/grant/FLOE_WH/usage-to-FLOE_LOADER] USAGE on warehouse for FLOE_LOADER.
+GRANT USAGE ON WAREHOUSE "FLOE_WH" TO ROLE "FLOE_LOADER";
+
+-- [grants/grant/FLOE/usage-to-FLOE_LOADER] USAGE on database for FLOE_LOADER.
+GRANT USAGE ON DATABASE "FLOE" TO ROLE "FLOE_LOADER";
+
+-- [grants/grant/FLOE.SALES/usage-to-FLOE_LOADER] USAGE on schema for FLOE_LOADER.
+GRANT USAGE ON SCHEMA "FLOE"."SALES" TO ROLE "FLOE_LOADER";
+
+-- [grants/grant/FLOE.SALES.FLOE_PARQUET/usage-to-FLOE_LOADER] USAGE on file format for FLOE_LOADER.
+GRANT USAGE ON FILE FORMAT "FLOE"."SALES"."FLOE_PARQUET" TO ROLE "FLOE_LOADER";
+
+-- [grants/grant/FLOE.SALES.FLOE_STAGE/usage-to-FLOE_LOADER] USAGE on stage for FLOE_LOADER.
+GRANT USAGE ON STAGE "FLOE"."SALES"."FLOE_STAGE" TO ROLE "FLOE_LOADER";
+
+-- [grants/grant/FLOE.SALES.SALES_LANDING/select-to-FLOE_LOADER] SELECT on table for FLOE_LOADER.
+GRANT SELECT ON TABLE "FLOE"."SALES"."SALES_LANDING" TO ROLE "FLOE_LOADER";
+
+-- [grants/grant/FLOE.SALES.SALES/select-to-FLOE_LOADER] SELECT on table for FLOE_LOADER.
+GRANT SELECT ON TABLE "FLOE"."SALES"."SALES" TO ROLE "FLOE_LOADER";
+
+-- [grants/grant/FLOE.SALES.INVOICES/select-to-FLOE_LOADER] SELECT on table for FLOE_LOADER.
+GRANT SELECT ON TABLE "FLOE"."SALES"."INVOICES" TO ROLE "FLOE_LOADER";
+
+-- [grants/grant/FLOE.SALES.ITEMS/select-to-FLOE_LOADER] SELECT on table for FLOE_LOADER.
+GRANT SELECT ON TABLE "FLOE"."SALES"."ITEMS" TO ROLE "FLOE_LOADER";
+
+-- [grants/grant/FLOE.SALES.SALES_PIPE/monitor-operate-to-FLOE_LOADER] MONITOR, OPERATE on pipe for FLOE_LOADER.
+GRANT MONITOR, OPERATE ON PIPE "FLOE"."SALES"."SALES_PIPE" TO ROLE "FLOE_LOADER";
+
+-- [grants/grant/FLOE.SALES.SALES_MERGE/monitor-operate-to-FLOE_LOADER] MONITOR, OPERATE on task for FLOE_LOADER.
+GRANT MONITOR, OPERATE ON TASK "FLOE"."SALES"."SALES_MERGE" TO ROLE "FLOE_LOADER";
+
+-- [grants/user/FLOE_SVC/role-FLOE_LOADER] Gives FLOE_LOADER to FLOE_SVC.
+GRANT ROLE "FLOE_LOADER" TO USER "FLOE_SVC";
+
+-- [resume/pipe/FLOE.SALES.SALES_PIPE/unpause] Makes sure SALES_PIPE is running.
+ALTER PIPE "FLOE"."SALES"."SALES_PIPE" SET PIPE_EXECUTION_PAUSED = FALSE;
+
+-- [resume/task/FLOE.SALES.SALES_MERGE/resume] Starts SALES_MERGE on its schedule.
+ALTER TASK "FLOE"."SALES"."SALES_MERGE" RESUME;

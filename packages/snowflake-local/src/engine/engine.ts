@@ -1,0 +1,464 @@
+/**
+ * The SQL engine: one DuckDB instance, one DuckDB connection per Snowflake session, Snowflake
+ * databases as attached catalogs and schemas as DuckDB schemas. Each statement goes to the
+ * extensions' handlers first, then to the engine's own statements, then (translated) to DuckDB.
+ */
+import { randomUUID } from 'node:crypto';
+import { mkdirSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { DuckDBInstance, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
+import type { Clock, EngineContext, EngineExtension, EngineHandle, SessionState, StatementKind, StatementResult } from './extension.js';
+import { AccountRegistry } from './account-registry.js';
+import { identifierParts, qualifyParts, sqlIdent, translateStatement, type DialectContext } from './sql-dialect.js';
+import { fromDuckDbError, notSupported, SqlError, syntaxError } from './sql-error.js';
+import { stripComments } from './sql-tokenizer.js';
+import { wireColumn, wireValue } from './wire-encode.js';
+import { runBuiltinStatement } from './builtin-statements.js';
+
+/** A bind as the driver sends it: a type and a string value (or an array of them for array binds). */
+export interface WireBind {
+  readonly type: string;
+  readonly value: string | null | ReadonlyArray<string | null>;
+}
+
+/** Session parameters with Snowflake's defaults (those the driver reads for output). */
+export const DEFAULT_PARAMETERS: Readonly<Record<string, string>> = {
+  TIMEZONE: 'UTC',
+  TIMESTAMP_OUTPUT_FORMAT: 'YYYY-MM-DD HH24:MI:SS.FF3 TZHTZM',
+  TIMESTAMP_NTZ_OUTPUT_FORMAT: 'YYYY-MM-DD HH24:MI:SS.FF3',
+  TIMESTAMP_LTZ_OUTPUT_FORMAT: '',
+  TIMESTAMP_TZ_OUTPUT_FORMAT: '',
+  DATE_OUTPUT_FORMAT: 'YYYY-MM-DD',
+  TIME_OUTPUT_FORMAT: 'HH24:MI:SS',
+  BINARY_OUTPUT_FORMAT: 'HEX',
+  CLIENT_SESSION_KEEP_ALIVE: 'false',
+  QUERY_TAG: '',
+};
+
+/** One Snowflake session: its state, parameters and DuckDB connection. */
+export interface Session {
+  readonly state: SessionState;
+  readonly parameters: Record<string, string>;
+  readonly duck: DuckDBConnection;
+  /** Serialises statements: a session runs one statement at a time, as in Snowflake. */
+  queue: Promise<unknown>;
+}
+
+/** Declared Snowflake types per table, for DESC/SHOW COLUMNS and TIMESTAMP_TZ results. */
+export type DeclaredTypes = Map<string, Map<string, string>>;
+
+export interface EngineOptions {
+  readonly account: string;
+  readonly clock: Clock;
+  /** A directory where each database lives as `<NAME>.duckdb`; in memory when absent. */
+  readonly path?: string;
+  readonly extensions?: readonly EngineExtension[];
+}
+
+const MESSAGE_BY_KIND: Partial<Record<StatementKind, string>> = {};
+void MESSAGE_BY_KIND;
+
+export class Engine implements EngineHandle {
+  readonly account: string;
+  readonly clock: Clock;
+  readonly registry = new AccountRegistry();
+  readonly declaredTypes: DeclaredTypes = new Map();
+  readonly extensions: EngineExtension[] = [];
+  readonly createdOn = new Map<string, Date>();
+  private readonly sessions = new Map<string, Session>();
+  private readonly path: string | undefined;
+
+  private constructor(
+    private readonly instance: DuckDBInstance,
+    private readonly admin: DuckDBConnection,
+    opts: EngineOptions,
+  ) {
+    this.account = opts.account.toUpperCase();
+    this.clock = opts.clock;
+    this.path = opts.path;
+    this.extensions.push(...(opts.extensions ?? []));
+  }
+
+  static async create(opts: EngineOptions): Promise<Engine> {
+    const instance = await DuckDBInstance.create(':memory:');
+    const admin = await instance.connect();
+    const engine = new Engine(instance, admin, opts);
+    if (opts.path) {
+      mkdirSync(opts.path, { recursive: true });
+      for (const f of readdirSync(opts.path)) {
+        const m = f.match(/^(.+)\.duckdb$/);
+        if (m) await admin.run(`ATTACH ${quoteLiteral(join(opts.path, f))} AS ${sqlIdent(m[1]!)}`);
+      }
+    }
+    return engine;
+  }
+
+  /** Names of the Snowflake databases (attached catalogs). */
+  async databases(): Promise<string[]> {
+    const r = await this.admin.runAndReadAll(`SELECT database_name FROM duckdb_databases() WHERE NOT internal AND database_name NOT IN ('memory', 'temp', 'system')`);
+    return r.getRows().map((row) => String(row[0]));
+  }
+
+  async databaseExists(name: string): Promise<boolean> {
+    return (await this.databases()).includes(name);
+  }
+
+  /** Creates a database with its PUBLIC schema; false when it already existed. */
+  async createDatabase(name: string, orReplace = false): Promise<boolean> {
+    const exists = await this.databaseExists(name);
+    if (exists && !orReplace) return false;
+    if (exists) await this.dropDatabase(name);
+    const target = this.path ? quoteLiteral(join(this.path, `${name}.duckdb`)) : `':memory:'`;
+    await this.admin.run(`ATTACH ${target} AS ${sqlIdent(name)}`);
+    await this.admin.run(`CREATE SCHEMA IF NOT EXISTS ${sqlIdent(name)}."PUBLIC"`);
+    this.createdOn.set(name, this.clock.now());
+    return true;
+  }
+
+  async dropDatabase(name: string): Promise<void> {
+    // A session whose current catalog is the one detached would fail; move them off it first.
+    for (const s of this.sessions.values()) {
+      if (s.state.database === name) {
+        await s.duck.run('USE memory.main').catch(() => undefined);
+      }
+    }
+    await this.admin.run(`DETACH ${sqlIdent(name)}`);
+    this.createdOn.delete(name);
+  }
+
+  addExtension(ext: EngineExtension): void {
+    this.extensions.push(ext);
+  }
+
+  /** Opens a Snowflake session on its own DuckDB connection. */
+  async createSession(opts: { user: string; role: string; database?: string; schema?: string; warehouse?: string }): Promise<Session> {
+    const duck = await this.instance.connect();
+    const state: SessionState = {
+      id: String(Date.now() * 1000 + Math.floor(Math.random() * 1000)),
+      user: opts.user.toUpperCase(),
+      role: (opts.role || 'PUBLIC').toUpperCase(),
+      database: '',
+      schema: '',
+      warehouse: (opts.warehouse ?? '').toUpperCase(),
+      inTransaction: false,
+    };
+    const session: Session = { state, parameters: { ...DEFAULT_PARAMETERS }, duck, queue: Promise.resolve() };
+    this.sessions.set(state.id, session);
+    if (opts.database) {
+      const db = identifierParts(opts.database)[0] ?? '';
+      // A login naming a missing database creates it: the local endpoint starts empty.
+      if (db && !(await this.databaseExists(db))) await this.createDatabase(db);
+      const schema = opts.schema ? (identifierParts(opts.schema)[0] ?? 'PUBLIC') : 'PUBLIC';
+      await this.useSchema(session, db, schema, true);
+    }
+    return session;
+  }
+
+  /** Points the session (and its DuckDB connection) at a database and schema. */
+  async useSchema(session: Session, database: string, schema: string, createSchema = false): Promise<void> {
+    if (!(await this.databaseExists(database))) throw new SqlError(`SQL compilation error:\nDatabase '${database}' does not exist or not authorized.`, '002043', '02000');
+    if (createSchema) await session.duck.run(`CREATE SCHEMA IF NOT EXISTS ${sqlIdent(database)}.${sqlIdent(schema)}`);
+    const exists = await this.schemaExists(database, schema);
+    if (!exists) throw new SqlError(`SQL compilation error:\nSchema '${database}.${schema}' does not exist or not authorized.`, '002043', '02000');
+    await session.duck.run(`USE ${sqlIdent(database)}.${sqlIdent(schema)}`);
+    session.state.database = database;
+    session.state.schema = schema;
+  }
+
+  async schemaExists(database: string, schema: string): Promise<boolean> {
+    const r = await this.admin.runAndReadAll(`SELECT 1 FROM duckdb_schemas() WHERE database_name = $1 AND schema_name = $2`, [database, schema]);
+    return r.getRows().length > 0;
+  }
+
+  session(id: string): Session | undefined {
+    return this.sessions.get(id);
+  }
+
+  async closeSession(id: string): Promise<void> {
+    const s = this.sessions.get(id);
+    if (!s) return;
+    this.sessions.delete(id);
+    if (s.state.inTransaction) await s.duck.run('ROLLBACK').catch(() => undefined);
+    s.duck.closeSync();
+  }
+
+  /** EngineHandle: an internal session for pipes and tasks. */
+  async openSession(opts: { user: string; role: string; database: string; schema: string; warehouse?: string }): Promise<EngineContext & { close(): Promise<void> }> {
+    const session = await this.createSession(opts);
+    const ctx = this.context(session);
+    return Object.assign(ctx, { close: () => this.closeSession(session.state.id) });
+  }
+
+  /** The handler-facing view of a session. */
+  context(session: Session): EngineContext {
+    const qualify = (name: string): string => qualifyParts(identifierParts(name), session.state.database, session.state.schema);
+    return {
+      session: session.state,
+      duck: session.duck,
+      clock: this.clock,
+      qualify,
+      sql: (text: string, binds?: readonly unknown[]) => this.runStatement(session, text, toWireBinds(binds ?? [])),
+    };
+  }
+
+  dialect(session: Session, kind: StatementKind, ctx: EngineContext): DialectContext {
+    const exts = this.extensions;
+    return {
+      database: session.state.database,
+      schema: session.state.schema,
+      role: session.state.role,
+      user: session.state.user,
+      warehouse: session.state.warehouse,
+      account: this.account,
+      sessionId: session.state.id,
+      now: this.clock.now(),
+      relation: (q) => {
+        for (const e of exts) {
+          const r = e.relation?.(q, ctx, kind);
+          if (r !== undefined) return r;
+        }
+        return undefined;
+      },
+      rewriteFunction: (name, args) => {
+        for (const e of exts) {
+          const r = e.rewriteFunction?.(name, args, ctx);
+          if (r !== undefined) return r;
+        }
+        return undefined;
+      },
+    };
+  }
+
+  /** Runs one statement (comments allowed) in a session, with autocommit bookkeeping. */
+  async runStatement(session: Session, text: string, binds: readonly WireBind[]): Promise<StatementResult> {
+    const sql = stripComments(text);
+    if (!sql) throw new SqlError('SQL compilation error:\nEmpty SQL statement.', '000900', '42000');
+    const ctx = this.context(session);
+    const wasInTransaction = session.state.inTransaction;
+    let result: StatementResult;
+    try {
+      result = await this.dispatch(session, ctx, sql, binds);
+    } catch (e) {
+      if (!wasInTransaction && !session.state.inTransaction) await this.transactionEnd(ctx, false);
+      throw fromDuckDbError(e);
+    }
+    if (result.kind !== 'transaction' && !wasInTransaction && !session.state.inTransaction) await this.transactionEnd(ctx, true);
+    return result;
+  }
+
+  async transactionEnd(ctx: EngineContext, committed: boolean): Promise<void> {
+    for (const e of this.extensions) await e.onTransactionEnd?.(ctx, committed);
+  }
+
+  private async dispatch(session: Session, ctx: EngineContext, sql: string, binds: readonly WireBind[]): Promise<StatementResult> {
+    const plainBinds = binds.map((b) => b.value);
+    for (const e of this.extensions) {
+      for (const h of e.handlers) {
+        if (h.matches(sql)) return h.execute(ctx, sql, plainBinds);
+      }
+    }
+    const builtin = await runBuiltinStatement(this, session, ctx, sql);
+    if (builtin) return builtin;
+    return this.runDuck(session, ctx, sql, binds);
+  }
+
+  /** Translates and runs a statement DuckDB can answer. */
+  async runDuck(session: Session, ctx: EngineContext, sql: string, binds: readonly WireBind[]): Promise<StatementResult> {
+    const kind = classify(sql);
+    if (!kind) {
+      const first = sql.match(/^[A-Za-z_]+/)?.[0]?.toUpperCase() ?? '';
+      if (!STATEMENT_VERBS.has(first)) throw syntaxError(`syntax error line 1 at position 0 unexpected '${sql.split(/\s+/)[0] ?? sql}'.`);
+      throw notSupported(sql);
+    }
+    const dialect = { ...this.dialect(session, kind, ctx), liveClock: /^\s*(CREATE|ALTER)\b/i.test(sql) };
+    try {
+      return await this.runTranslated(session, sql, kind, translateStatement(sql, dialect), binds);
+    } catch (e) {
+      // Snowflake accepts '2024-01-02 03:04:05 +05:30' (a space before the offset); DuckDB reads the
+      // offset as a zone name. Only when DuckDB trips on it are such literals rewritten.
+      if (!/Unknown TimeZone '[+-]/.test(e instanceof Error ? e.message : '')) throw e;
+      return this.runTranslated(session, sql, kind, translateStatement(sql, { ...dialect, joinOffsetLiterals: true }), binds);
+    }
+  }
+
+  private async runTranslated(session: Session, sql: string, kind: StatementKind, translated: { sql: string; bindOrder: readonly number[] }, binds: readonly WireBind[]): Promise<StatementResult> {
+    const rows = arrayBindRows(binds);
+    const prepared = await session.duck.prepare(kind === 'merge' ? `${translated.sql} RETURNING merge_action` : translated.sql);
+    try {
+      if (kind === 'query') {
+        const values = rows[0] ?? [];
+        bindAll(prepared, translated.bindOrder, values);
+        const reader = await prepared.runAndReadAll();
+        const tz = session.parameters.TIMEZONE ?? 'UTC';
+        const wantsTz = /TIMESTAMP_?TZ\b/i.test(sql) && !/TIMESTAMP_?LTZ\b/i.test(sql) || this.readsTzColumn(sql, session);
+        const columns = reader.columnNames().map((n, i) => wireColumn(snowflakeColumnName(n), reader.columnTypes()[i]!, wantsTz));
+        const out = reader.getRows().map((r) => r.map((v, i) => wireValue(v, columns[i]!, tz)));
+        return { kind, columns, rows: out };
+      }
+      let inserted = 0n;
+      let updated = 0n;
+      let deleted = 0n;
+      for (const values of rows.length > 0 ? rows : [[]]) {
+        bindAll(prepared, translated.bindOrder, values);
+        const reader = await prepared.runAndReadAll();
+        if (kind === 'merge') {
+          for (const [action] of reader.getRows()) {
+            if (action === 'INSERT') inserted++;
+            else if (action === 'UPDATE') updated++;
+            else if (action === 'DELETE') deleted++;
+          }
+        } else {
+          const first = reader.getRows()[0]?.[0];
+          const n = typeof first === 'bigint' ? first : typeof first === 'number' ? BigInt(first) : 0n;
+          if (kind === 'insert') inserted += n;
+          else if (kind === 'update') updated += n;
+          else if (kind === 'delete') deleted += n;
+        }
+      }
+      const count = (name: string): { name: string; type: 'fixed'; precision: number; scale: number; nullable: boolean } => ({ name, type: 'fixed', precision: 19, scale: 0, nullable: false });
+      switch (kind) {
+        case 'insert':
+          return { kind, columns: [count('number of rows inserted')], rows: [[inserted.toString()]] };
+        case 'update':
+          return { kind, columns: [count('number of rows updated'), count('number of multi-joined rows updated')], rows: [[updated.toString(), '0']] };
+        case 'delete':
+          return { kind, columns: [count('number of rows deleted')], rows: [[deleted.toString()]] };
+        case 'merge':
+          return { kind, columns: [count('number of rows inserted'), count('number of rows updated'), count('number of rows deleted')], rows: [[inserted.toString(), updated.toString(), deleted.toString()]] };
+        default:
+          return statusResult('ddl', 'Statement executed successfully.');
+      }
+    } finally {
+      prepared.destroySync();
+    }
+  }
+
+  private readsTzColumn(sql: string, session: Session): boolean {
+    // Results carry no column provenance; a TIMESTAMPTZ result is reported as TIMESTAMP_TZ when the
+    // statement reads a table that declared a TIMESTAMP_TZ column of that name.
+    for (const [table, cols] of this.declaredTypes) {
+      const name = table.split('.').pop()!;
+      if (!new RegExp(`\\b${name.replace(/[^A-Za-z0-9_]/g, '.')}\\b`, 'i').test(sql)) continue;
+      if (!table.startsWith(`${session.state.database}.`) && !sql.toUpperCase().includes(table.split('.')[0]!)) continue;
+      for (const t of cols.values()) if (t.startsWith('TIMESTAMP_TZ')) return true;
+    }
+    return false;
+  }
+
+  async stop(): Promise<void> {
+    for (const id of [...this.sessions.keys()]) await this.closeSession(id);
+    this.admin.closeSync();
+    this.instance.closeSync();
+  }
+}
+
+/** First words of Snowflake statements: an unknown one is a syntax error, a known one merely unsupported. */
+const STATEMENT_VERBS = new Set([
+  'SELECT', 'WITH', 'VALUES', 'INSERT', 'UPDATE', 'DELETE', 'MERGE', 'CREATE', 'ALTER', 'DROP', 'UNDROP', 'USE', 'SHOW', 'DESC', 'DESCRIBE',
+  'GRANT', 'REVOKE', 'BEGIN', 'START', 'COMMIT', 'ROLLBACK', 'TRUNCATE', 'COPY', 'PUT', 'GET', 'LIST', 'LS', 'REMOVE', 'RM', 'CALL',
+  'EXECUTE', 'EXPLAIN', 'SET', 'UNSET', 'COMMENT', 'DECLARE', 'LET', 'RETURN', 'FROM', 'TABLE',
+]);
+
+/** A one-row, one-column `status` result, as Snowflake answers DDL. */
+export function statusResult(kind: StatementKind, status: string): StatementResult {
+  return { kind, columns: [{ name: 'status', type: 'text', length: 16777216, nullable: true }], rows: [[status]] };
+}
+
+function quoteLiteral(s: string): string {
+  return `'${s.replace(/'/g, "''")}'`;
+}
+
+/** DuckDB's name for `count(*)` differs from Snowflake's. */
+function snowflakeColumnName(n: string): string {
+  if (n === 'COUNT_STAR()' || n === 'count_star()') return 'COUNT(*)';
+  // An unaliased call is named after its text, upper-cased by Snowflake (`sum(A)` → `SUM(A)`).
+  const call = n.match(/^([a-z_]+)(\(.*\))$/s);
+  if (call) return `${call[1]!.toUpperCase()}${call[2]}`;
+  return n;
+}
+
+/** What a statement DuckDB runs is, by its first words; undefined when it is not passed through. */
+export function classify(sql: string): StatementKind | undefined {
+  const words = sql.replace(/^[\s(]+/, '').split(/\s+/, 4).map((w) => w.toUpperCase());
+  const [w0, w1, w2] = words;
+  switch (w0) {
+    case 'SELECT':
+    case 'WITH':
+    case 'VALUES':
+    case 'FROM':
+    case 'TABLE':
+      return 'query';
+    case 'INSERT':
+      return 'insert';
+    case 'UPDATE':
+      return 'update';
+    case 'DELETE':
+      return 'delete';
+    case 'MERGE':
+      return 'merge';
+    case 'TRUNCATE':
+      return 'ddl';
+    case 'ALTER':
+      return w1 === 'TABLE' || w1 === 'VIEW' ? 'ddl' : undefined;
+    case 'CREATE':
+      return /^(TABLE|VIEW|SEQUENCE|TEMPORARY|TEMP|TRANSIENT|OR)$/.test(w1 ?? '') || w2 === 'VIEW' ? 'ddl' : undefined;
+    case 'DROP':
+      return w1 === 'VIEW' || w1 === 'SEQUENCE' ? 'ddl' : undefined;
+    default:
+      return undefined;
+  }
+}
+
+/** Rows of bind values: one row for scalar binds, one per element for array binds. */
+function arrayBindRows(binds: readonly WireBind[]): (DuckDBValue | null)[][] {
+  if (binds.length === 0) return [];
+  const isArray = binds.some((b) => Array.isArray(b.value));
+  if (!isArray) return [binds.map((b) => convertBind(b.type, b.value as string | null))];
+  const n = Math.max(...binds.map((b) => (Array.isArray(b.value) ? b.value.length : 1)));
+  const rows: (DuckDBValue | null)[][] = [];
+  for (let r = 0; r < n; r++) {
+    rows.push(binds.map((b) => convertBind(b.type, Array.isArray(b.value) ? ((b.value as (string | null)[])[r] ?? null) : (b.value as string | null))));
+  }
+  return rows;
+}
+
+/** A driver bind (type name + string) → a DuckDB parameter; exact decimals stay text. */
+function convertBind(type: string, value: string | null): DuckDBValue | null {
+  if (value === null || value === undefined) return null;
+  switch (type.toUpperCase()) {
+    case 'FIXED':
+      if (/^-?\d+$/.test(value) && value.replace('-', '').length <= 18) return BigInt(value);
+      return value;
+    case 'REAL':
+      return Number(value);
+    case 'BOOLEAN':
+      return /^(true|1|t|yes|y|on)$/i.test(value);
+    default:
+      return value;
+  }
+}
+
+function bindAll(prepared: { bind(values: DuckDBValue[]): void; clearBindings(): void }, order: readonly number[], values: readonly (DuckDBValue | null)[]): void {
+  if (order.length === 0) return;
+  const mapped = order.map((idx) => {
+    if (idx < 0 || idx >= values.length) throw new SqlError(`SQL compilation error:\nBind variable ${idx + 1} not set.`, '002049', '42601');
+    return values[idx] ?? null;
+  });
+  prepared.bind(mapped as DuckDBValue[]);
+}
+
+/** Binds given by an extension calling `ctx.sql(text, binds)` as plain JS values. */
+function toWireBinds(values: readonly unknown[]): WireBind[] {
+  return values.map((v) => {
+    if (v === null || v === undefined) return { type: 'TEXT', value: null };
+    if (Array.isArray(v)) return { type: 'TEXT', value: v.map((x) => (x === null || x === undefined ? null : String(x))) };
+    if (typeof v === 'boolean') return { type: 'BOOLEAN', value: String(v) };
+    if (typeof v === 'bigint' || (typeof v === 'number' && Number.isInteger(v))) return { type: 'FIXED', value: String(v) };
+    if (typeof v === 'number') return { type: 'REAL', value: String(v) };
+    if (v instanceof Date) return { type: 'TEXT', value: v.toISOString() };
+    if (typeof v === 'object') return { type: 'VARIANT', value: JSON.stringify(v) };
+    return { type: 'TEXT', value: String(v) };
+  });
+}
+
+export { randomUUID };
