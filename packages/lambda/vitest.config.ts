@@ -1,11 +1,3 @@
-import { defineProject } from 'vitest/config';
+import { floeProject } from '../../vitest.shared.js';
 
-export default defineProject({
-  resolve: { conditions: ['source'] },
-  test: {
-    name: 'lambda',
-    include: ['test/**/*.test.ts'],
-    testTimeout: 60_000,
-    hookTimeout: 120_000,
-  },
-});
+export default floeProject('lambda');

@@ -1,11 +1,3 @@
-import { defineProject } from 'vitest/config';
+import { floeProject } from '../../vitest.shared.js';
 
-export default defineProject({
-  resolve: { conditions: ['source'] },
-  test: {
-    name: 'snowflake-local',
-    include: ['test/**/*.test.ts'],
-    testTimeout: 60_000,
-    hookTimeout: 120_000,
-  },
-});
+export default floeProject('snowflake-local');

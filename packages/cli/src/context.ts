@@ -8,16 +8,19 @@ import {
   createTableJob,
   floeError,
   loadConfig,
+  pgClientConfig,
   runExtract,
   windowFor,
   type ExtractJob,
   type ExtractWindow,
   type FloeConfig,
   type FloeError,
+  type PgPoolLike,
   type RunReport,
   type SnowflakeSession,
   type TableJobDeps,
 } from '@floe/core';
+import pg from 'pg';
 import type { GlobalOptions } from './program.js';
 
 export type { FloeConfig, SnowflakeSession };
@@ -71,6 +74,23 @@ export function jobFor(config: FloeConfig, table: string, deps: TableJobDeps = {
 export function windowOf(config: FloeConfig, table: TableConfig, date: string): ResultAsync<ExtractWindow, FloeError> {
   const w = windowFor(config, table.name, table.window.kind === 'day' ? { date } : table.window.kind === 'cursor' ? { cursor: null } : {});
   return w.isOk() ? okAsync(w.value) : errAsync(w.error);
+}
+
+/**
+ * A pg pool on the source, for commands that run many extractions (backfill): one sign-in per
+ * connection instead of one per run. `max` bounds the connections (the runs in flight).
+ */
+export function openPool(config: FloeConfig, max: number): ResultAsync<{ pool: PgPoolLike; end(): Promise<void> }, FloeError> {
+  return pgClientConfig(config.source, config.secrets.sourcePassword?.reveal(), 'floe-cli').map((cc) => {
+    const pool = new pg.Pool({ ...cc, max });
+    // An idle client's connection error (server restart) must not crash the process.
+    pool.on('error', () => undefined);
+    return {
+      // pg.Pool is shaped like core's PgPoolLike; its overloaded query signature needs the cast.
+      pool: pool as unknown as PgPoolLike,
+      end: () => pool.end().catch(() => undefined),
+    };
+  });
 }
 
 /** Runs one table for one window, with an optional progress hook and abort signal. */

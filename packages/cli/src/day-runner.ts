@@ -1,6 +1,6 @@
 import { okAsync } from 'neverthrow';
 import { createS3Client, type ExtractJob, type FloeError } from '@floe/core';
-import { jobFor, runTable, windowOf, type FloeConfig, type TableConfig } from './context.js';
+import { jobFor, openPool, runTable, windowOf, type FloeConfig, type TableConfig } from './context.js';
 import { mapLimit } from './pool.js';
 import type { Progress } from './progress.js';
 import type { RunOutcome } from './run-outcome.js';
@@ -25,11 +25,14 @@ export interface DayRunOptions {
  */
 export async function runDays(o: DayRunOptions): Promise<RunOutcome[]> {
   const jobs = new Map<string, ExtractJob | FloeError>();
-  // One S3 client for every run of the command (each job would otherwise build its own).
+  // One S3 client and one PostgreSQL pool for every run of the command: each job would otherwise
+  // build its own client and sign in to PostgreSQL (SCRAM) once per day.
+  const pool = await openPool(o.config, o.parallel);
+  if (pool.isErr()) return o.tables.flatMap((t) => o.days.map((day) => ({ table: t.name, date: day, status: 'failed' as const, error: pool.error })));
   const storage = o.config.storage;
   const s3Client = storage.kind === 's3' ? createS3Client({ region: storage.region, ...(storage.endpoint ? { endpoint: storage.endpoint } : {}), ...(storage.forcePathStyle !== undefined ? { forcePathStyle: storage.forcePathStyle } : {}) }) : undefined;
   for (const t of o.tables) {
-    const job = await jobFor(o.config, t.name, s3Client ? { s3Client } : {});
+    const job = await jobFor(o.config, t.name, { pool: pool.value.pool, ...(s3Client ? { s3Client } : {}) });
     jobs.set(t.name, job.isOk() ? job.value : job.error);
   }
   const pairs = o.tables.flatMap((t) => (t.window.kind === 'day' ? o.days.map((day) => ({ table: t, day })) : [{ table: t, day: o.days[0] ?? '' }]));
@@ -56,5 +59,6 @@ export async function runDays(o: DayRunOptions): Promise<RunOutcome[]> {
   });
   o.progress.stop();
   s3Client?.destroy();
+  await pool.value.end();
   return outcomes;
 }

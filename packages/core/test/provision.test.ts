@@ -3,12 +3,13 @@ import { gzipSync } from 'node:zlib';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { startSnowflakeLocal, type SnowflakeLocal } from '@floe/snowflake-local';
 import { startS3, type LocalS3 } from '@floe/testkit';
-import { ResultAsync, type Result } from 'neverthrow';
+import { errAsync, okAsync, ResultAsync, type Result } from 'neverthrow';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ProvisionPlan, ProvisionReport } from '../src/contracts/provisioner.js';
 import type { TableSchema } from '../src/contracts/schema.js';
 import { parseConfig, type FloeConfig } from '../src/config/config-load.js';
 import { floeError, formatError, type FloeError } from '../src/errors.js';
+import { mapQueryError } from '../src/snowflake/snowflake-errors.js';
 import { connectSnowflake, type SnowflakeSession } from '../src/snowflake/snowflake-session.js';
 import { createSnowflakeProvisioner } from '../src/snowflake/snowflake-provisioner.js';
 import { provisionSetup, snowflakeSetupFromConfig } from '../src/snowflake/snowflake-setup.js';
@@ -81,6 +82,7 @@ beforeAll(async () => {
         schema: 'SALES',
         auth: { kind: 'keypair', privateKeyEnv: 'SF_KEY' },
         roleArn: 'arn:aws:iam::123456789012:role/floe-snowflake',
+        loaderRole: 'FLOE_LOADER',
       },
     },
     { SF_KEY: keys.privateKey },
@@ -105,6 +107,7 @@ describe('SnowflakeProvisioner against the local endpoint', () => {
     expect(first.steps.map((s) => `${s.action} ${s.id}`)).toEqual([
       'none bootstrap/database/ANALYTICS',
       'none bootstrap/schema/ANALYTICS.SALES',
+      'create bootstrap/role/FLOE_LOADER',
       'create integration/integration/FLOE_S3_INTEGRATION',
       'none integration/integration/FLOE_S3_INTEGRATION/describe',
       'create objects/file-format/ANALYTICS.SALES.FLOE_CSV',
@@ -116,6 +119,16 @@ describe('SnowflakeProvisioner against the local endpoint', () => {
       'none objects/pipe/ANALYTICS.SALES.SALES_PIPE/describe',
       'create tasks/task/ANALYTICS.SALES.SALES_MERGE/suspend',
       'create tasks/task/ANALYTICS.SALES.SALES_MERGE',
+      'create grants/grant/FLOE_WH/usage-to-FLOE_LOADER',
+      'create grants/grant/ANALYTICS/usage-to-FLOE_LOADER',
+      'create grants/grant/ANALYTICS.SALES/usage-to-FLOE_LOADER',
+      'create grants/grant/ANALYTICS.SALES.FLOE_CSV/usage-to-FLOE_LOADER',
+      'create grants/grant/ANALYTICS.SALES.FLOE_STAGE/usage-to-FLOE_LOADER',
+      'create grants/grant/ANALYTICS.SALES.SALES_LANDING/select-to-FLOE_LOADER',
+      'create grants/grant/ANALYTICS.SALES.SALES/select-to-FLOE_LOADER',
+      'create grants/grant/ANALYTICS.SALES.SALES_PIPE/monitor-operate-to-FLOE_LOADER',
+      'create grants/grant/ANALYTICS.SALES.SALES_MERGE/monitor-operate-to-FLOE_LOADER',
+      'create grants/user/FLOE_SVC/role-FLOE_LOADER',
       'create resume/pipe/ANALYTICS.SALES.SALES_PIPE/unpause',
       'create resume/task/ANALYTICS.SALES.SALES_MERGE/resume',
     ]);
@@ -194,5 +207,75 @@ describe('SnowflakeProvisioner against the local endpoint', () => {
     const state = unwrap(await session.query<{ name: string; state: string }>('SHOW TASKS LIKE \'SALES_MERGE\' IN SCHEMA "ANALYTICS"."SALES"'));
     expect(state.map((r) => [r.name, r.state])).toEqual([['SALES_MERGE', 'started']]);
     expect(unwrap(await provisioner().plan()).steps.every((s) => s.action === 'none')).toBe(true);
+  });
+});
+
+/** A session answering from a script: SQL text → rows (or a driver error), recording what ran. */
+function scriptedSession(answer: (sql: string) => Array<Record<string, unknown>> | { code: string; message: string }) {
+  const ran: string[] = [];
+  const run = (sql: string) => {
+    ran.push(sql);
+    const a = answer(sql);
+    return Array.isArray(a) ? okAsync(a) : errAsync(mapQueryError(a, sql));
+  };
+  const session: SnowflakeSession = {
+    query: <T extends object>(sql: string) => run(sql).map((rows) => rows as T[]),
+    execute: (sql) => run(sql).map(() => undefined),
+    close: () => okAsync(undefined),
+  };
+  return { session, ran };
+}
+
+describe('SnowflakeProvisioner decisions (scripted Snowflake answers)', () => {
+  const pipeStep = {
+    id: 'objects/pipe/DB.S.SALES_PIPE',
+    description: 'pipe',
+    object: { type: 'PIPE', name: '"DB"."S"."SALES_PIPE"' },
+    sql: 'CREATE PIPE IF NOT EXISTS "DB"."S"."SALES_PIPE" AS COPY INTO x FROM @s/sales/',
+    kind: 'ddl' as const,
+    existsSql: 'SHOW PIPES LIKE \'SALES_PIPE\' IN SCHEMA "DB"."S"',
+    existsName: 'SALES_PIPE',
+  };
+  const grantStep = {
+    id: 'grants/grant/DB.S.T/select-to-LOADER',
+    description: 'grant',
+    object: { type: 'GRANT', name: '"DB"."S"."T"' },
+    sql: 'GRANT SELECT ON TABLE "DB"."S"."T" TO ROLE "LOADER"',
+    kind: 'ddl' as const,
+  };
+
+  it('a SHOW LIKE row that only matches the wildcard does not count as the object', async () => {
+    const { session } = scriptedSession((sql) => (sql.startsWith('SHOW PIPES') ? [{ name: 'SALESXPIPE' }] : []));
+    const plan = unwrap(await createSnowflakeProvisioner({ session, setup: { steps: [pipeStep] } }).plan());
+    expect(plan.steps.map((s) => s.action)).toEqual(['create']);
+  });
+
+  it("reads Snowflake's SHOW GRANTS rows (one per privilege) to skip a grant already given", async () => {
+    const rows = [{ privilege: 'SELECT', granted_on: 'TABLE', name: 'DB.S.T', grantee_name: 'LOADER' }];
+    const given = scriptedSession((sql) => (sql === 'SHOW GRANTS TO ROLE "LOADER"' ? rows : []));
+    expect(unwrap(await createSnowflakeProvisioner({ session: given.session, setup: { steps: [grantStep] } }).plan()).steps[0]?.action).toBe('none');
+    const other = scriptedSession((sql) => (sql === 'SHOW GRANTS TO ROLE "LOADER"' ? [{ ...rows[0], name: 'DB.S.OTHER' }] : []));
+    expect(unwrap(await createSnowflakeProvisioner({ session: other.session, setup: { steps: [grantStep] } }).plan()).steps[0]?.action).toBe('create');
+  });
+
+  it('a privilege error while applying stops the run and names the object', async () => {
+    const { session, ran } = scriptedSession((sql) =>
+      sql.startsWith('CREATE PIPE') ? { code: '003001', message: 'SQL access control error: Insufficient privileges to operate on schema \'S\'' } : [],
+    );
+    const provisioner = createSnowflakeProvisioner({ session, setup: { steps: [pipeStep, grantStep] } });
+    const plan = unwrap(await provisioner.plan());
+    const e = (await provisioner.apply(plan))._unsafeUnwrapErr();
+    expect(e.kind).toBe('snowflake_privilege');
+    expect(e.object).toBe('"DB"."S"."SALES_PIPE"');
+    // The grant after the failed step never ran.
+    expect(ran.filter((sql) => sql.startsWith('GRANT'))).toEqual([]);
+  });
+
+  it('refuses a plan that was not made from this setup', async () => {
+    const { session, ran } = scriptedSession(() => []);
+    const provisioner = createSnowflakeProvisioner({ session, setup: { steps: [pipeStep] } });
+    const forged = { steps: [{ id: pipeStep.id, description: 'x', sql: 'DROP DATABASE "DB"', action: 'create' as const }] };
+    expect((await provisioner.apply(forged))._unsafeUnwrapErr().kind).toBe('internal');
+    expect(ran).toEqual([]);
   });
 });

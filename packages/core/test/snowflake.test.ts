@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig, type FloeConfig } from '../src/config/config-load.js';
 import { formatError } from '../src/errors.js';
 import { mapConnectError, mapQueryError, objectOf } from '../src/snowflake/snowflake-errors.js';
+import { comparableSql } from '../src/snowflake/snowflake-provisioner.js';
 import { connectSnowflake, type SnowflakeSession } from '../src/snowflake/snowflake-session.js';
 
 const rsa = () =>
@@ -182,5 +183,12 @@ describe('driver errors become FloeErrors of the right kind', () => {
     expect(objectOf('CREATE PIPE IF NOT EXISTS "DB"."S"."SALES_PIPE" AUTO_INGEST = TRUE')).toBe('"DB"."S"."SALES_PIPE"');
     expect(objectOf('MERGE INTO SALES AS t USING x')).toBe('SALES');
     expect(objectOf('SELECT 1')).toBeUndefined();
+  });
+});
+
+describe('comparableSql', () => {
+  it('drops comments and layout, keeps quoted text', () => {
+    expect(comparableSql("SELECT 1 -- note\n  , '--kept' AS \"a--b\" /* gone */ FROM t")).toBe('SELECT 1 , \'--kept\' AS "a--b" FROM t');
+    expect(comparableSql("SELECT 'it''s -- here'")).toBe("SELECT 'it''s -- here'");
   });
 });

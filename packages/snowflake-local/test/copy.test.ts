@@ -180,4 +180,48 @@ describe('COPY INTO from an S3 stage (through snowflake-sdk)', () => {
     const noMatch = await failure(h.sql('COPY INTO PQ_BY_NAME FROM @FLOE_STAGE/pq/ FILE_FORMAT = (TYPE = PARQUET) FORCE = TRUE'));
     expect(noMatch.message).toContain('PARQUET file format can produce one and only one column of type variant, object, or array');
   });
+
+  it('a NULL for a NOT NULL column is a row error that ON_ERROR governs; a failed COPY loads nothing from any file', async () => {
+    await h.put('floe/nn/a/part-00000.csv.gz', 'id,name\n1,a\n');
+    await h.put('floe/nn/b/part-00000.csv.gz', 'id,name\n2,\n3,c\n');
+    await h.sql('CREATE TABLE NN (ID NUMBER(10,0), NAME VARCHAR NOT NULL)');
+    const e = await failure(h.sql('COPY INTO NN FROM @FLOE_STAGE/nn/'));
+    expect(e.message).toContain('NULL result in a non-nullable column');
+    expect(e.message).toContain("File 'nn/b/part-00000.csv.gz', line 2");
+    expect(await h.sql('SELECT COUNT(*) AS N FROM NN')).toEqual([{ N: 0 }]);
+    const cont = await h.sql('COPY INTO NN FROM @FLOE_STAGE/nn/ ON_ERROR = CONTINUE');
+    expect(cont.map((r) => [r.file, r.status, r.rows_loaded])).toEqual([
+      [`s3://${BUCKET}/floe/nn/a/part-00000.csv.gz`, 'LOADED', 1],
+      [`s3://${BUCKET}/floe/nn/b/part-00000.csv.gz`, 'PARTIALLY_LOADED', 1],
+    ]);
+    expect(await h.sql('SELECT ID, NAME FROM NN ORDER BY ID')).toEqual([
+      { ID: 1, NAME: 'a' },
+      { ID: 3, NAME: 'c' },
+    ]);
+  });
+
+  it('a file that cannot be decompressed fails alone under ON_ERROR = CONTINUE', async () => {
+    const gz = await import('node:zlib');
+    const broken = gz.gzipSync(Buffer.from('id,name\n9,z\n')).subarray(0, 12);
+    await h.put('floe/broken/part-00000.csv.gz', broken, { gzip: false });
+    await h.put('floe/broken/part-00001.csv.gz', 'id,name\n8,y\n');
+    await h.sql('CREATE TABLE BROKEN (ID NUMBER(10,0), NAME VARCHAR)');
+    const result = await h.sql('COPY INTO BROKEN FROM @FLOE_STAGE/broken/ ON_ERROR = CONTINUE');
+    expect(result.map((r) => [r.status, r.rows_loaded])).toEqual([
+      ['LOAD_FAILED', 0],
+      ['LOADED', 1],
+    ]);
+    expect(String(result[0]?.first_error)).toContain('decompression');
+    expect(await h.sql('SELECT ID FROM BROKEN')).toEqual([{ ID: 8 }]);
+  });
+
+  it('honours FIELD_DELIMITER, PARSE_HEADER with MATCH_BY_COLUMN_NAME, TRIM_SPACE, ENCODING and BINARY_FORMAT', async () => {
+    const latin1 = Buffer.from('name | ID | blob\r\n Cataluña | 7 | DEADBEEF\r\n', 'latin1');
+    await h.put('floe/opts/part-00000.csv', latin1, { gzip: false });
+    await h.sql('CREATE TABLE OPTS (ID NUMBER(10,0), NAME VARCHAR, BLOB BINARY)');
+    await h.sql(
+      "COPY INTO OPTS FROM @FLOE_STAGE/opts/ FILE_FORMAT = (TYPE = CSV FIELD_DELIMITER = '|' PARSE_HEADER = TRUE TRIM_SPACE = TRUE ENCODING = 'ISO-8859-1' BINARY_FORMAT = HEX COMPRESSION = NONE) MATCH_BY_COLUMN_NAME = CASE_INSENSITIVE",
+    );
+    expect(await h.sql('SELECT ID, NAME, HEX_ENCODE(BLOB) AS B FROM OPTS')).toEqual([{ ID: 7, NAME: 'Cataluña', B: 'DEADBEEF' }]);
+  });
 });

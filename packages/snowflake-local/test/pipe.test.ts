@@ -68,6 +68,15 @@ describe('Snowpipe auto-ingest (through snowflake-sdk, s3rver events)', () => {
     expect(s).toMatchObject({ executionState: 'RUNNING', pendingFileCount: 0, lastIngestedFilePath: 'sales/dt=2026-11-25/run=20261126T101500123Z-3f9a1c2e/part-00000.csv.gz', notificationChannelName: channel });
   });
 
+  it('an append-only stream on the landing table sees the rows the pipe loaded', async () => {
+    await h.sql('CREATE STREAM SALES_LANDING_STREAM ON TABLE SALES_LANDING APPEND_ONLY = TRUE');
+    await h.put(part('2026-11-25', '20261126T103000000Z-0000000a'), csv('5,5.55,'));
+    await h.sf.drainPipes();
+    const pending = await h.sql('SELECT ID, AMOUNT::VARCHAR AS AMOUNT, METADATA$ACTION AS ACTION FROM SALES_LANDING_STREAM');
+    expect(pending).toEqual([{ ID: 5, AMOUNT: '5.55', ACTION: 'INSERT' }]);
+    await h.sql('DELETE FROM SALES_LANDING WHERE ID = 5', 'DROP STREAM SALES_LANDING_STREAM');
+  });
+
   it('the same path again, even overwritten with new content, is skipped by the pipe', async () => {
     await h.put(part('2026-11-25', '20261126T101500123Z-3f9a1c2e'), csv('1,19.99,', '2,0.10,""', '3,5.00,late'));
     await h.sf.drainPipes();
@@ -124,8 +133,8 @@ describe('Snowpipe auto-ingest (through snowflake-sdk, s3rver events)', () => {
     const before = await count();
     await h.sql(`CREATE OR REPLACE PIPE FLOE_SALES_PIPE AUTO_INGEST = TRUE AS ${PIPE_COPY}`);
     const sent = await h.sql('ALTER PIPE FLOE_SALES_PIPE REFRESH');
-    // Seven parts were staged under sales/ (the manifest-like object does not match PATTERN).
-    expect(sent.length).toBe(7);
+    // Eight parts were staged under sales/ (the manifest-like object does not match PATTERN).
+    expect(sent.length).toBe(8);
     expect(sent.every((r) => r.Status === 'SENT')).toBe(true);
     await h.sf.drainPipes();
     const rows = await landing();

@@ -115,6 +115,17 @@ describe('protocol: binds, multi-statement, async and in-progress polling', () =
     expect(got).toEqual([{ N: 6 }]);
     expect(await conn.getQueryStatus(queryId)).toBe('SUCCESS');
   });
+
+  it('reports a failed async query as FAILED_WITH_ERROR and raises its error on fetch', async () => {
+    const queryId = await new Promise<string>((resolve, reject) => {
+      conn.execute({ sqlText: 'select * from no_such_table', asyncExec: true, complete: (err: Error | undefined, stmt: { getQueryId(): string }) => (err ? reject(err) : resolve(stmt.getQueryId())) } as never);
+    });
+    await new Promise((r) => setTimeout(r, 50));
+    expect(await conn.getQueryStatus(queryId)).toBe('FAILED_WITH_ERROR');
+    // The driver raises from the monitoring answer: the query's error message, not its code.
+    const err = await failure(conn.getResultsFromQueryId({ queryId, sqlText: '' } as never));
+    expect(err.message).toContain("Object 'NO_SUCH_TABLE' does not exist or not authorized.");
+  });
 });
 
 describe('protocol: slow queries take the 333333 in-progress path', () => {

@@ -1,3 +1,6 @@
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Connection } from 'snowflake-sdk';
 import { ManualClock, startSnowflakeLocal, type EngineExtension, type SnowflakeLocal } from '../src/index.js';
@@ -202,4 +205,72 @@ describe('sql: the Snowflake dialect over DuckDB', () => {
     await exec(conn, 'create or replace table opts (w string)');
     expect((await rows<{ name: string }>(conn, 'describe table opts')).map((c) => c.name)).toEqual(['W']);
   });
+
+  it('ALTER TABLE adds columns with Snowflake types and accepts table options', async () => {
+    await exec(conn, 'create table altered (id int)');
+    await exec(conn, 'alter table altered add column loaded_at timestamp_tz');
+    await exec(conn, 'alter table altered add column doc object');
+    expect((await rows(conn, 'alter table altered set change_tracking = true'))[0]).toEqual({ status: 'Statement executed successfully.' });
+    const desc = await rows<{ name: string; type: string }>(conn, 'desc table altered');
+    expect(desc.map((c) => [c.name, c.type])).toEqual([['ID', 'NUMBER(38,0)'], ['LOADED_AT', 'TIMESTAMP_TZ(9)'], ['DOC', 'OBJECT']]);
+    expect((await failure(exec(conn, 'alter table nowhere set change_tracking = true'))).code).toBe('002003');
+  });
+
+  it('more rewrites: LISTAGG WITHIN GROUP, DECODE, RLIKE, JSON paths with casts, call names', async () => {
+    const r = await rows(conn, `select
+        listagg(run_id, '|') within group (order by id desc) as runs,
+        decode(count(*), 3, 'three', 'other') as d,
+        'sales/part-00001.csv.gz' rlike '.*part-[0-9]+[.](csv[.]gz|parquet)' as pipe_match,
+        'x/part-1.json' rlike '.*part-[0-9]+[.](csv[.]gz|parquet)' as no_match,
+        parse_json('{"a":{"b":"text"}}'):a.b::string as ab,
+        sum(id)
+      from sales`);
+    expect(r).toEqual([{ RUNS: 'r4|r3|r2', D: 'three', PIPE_MATCH: true, NO_MATCH: false, AB: 'text', 'SUM(ID)': 8 }]);
+  });
+
+  it('INFORMATION_SCHEMA is per database, as in Snowflake', async () => {
+    await exec(conn, 'create database if not exists info_other');
+    await exec(conn, 'create table elsewhere (v int)');
+    await exec(conn, 'use schema sqldb.public');
+    const here = await rows<{ TABLE_NAME: string }>(conn, "select table_name from information_schema.tables where table_schema = 'PUBLIC' and table_name in ('SALES', 'ELSEWHERE')");
+    expect(here).toEqual([{ table_name: 'SALES' }]);
+    const there = await rows(conn, "select table_name, column_name from info_other.information_schema.columns where table_schema = 'PUBLIC'");
+    expect(there).toEqual([{ table_name: 'ELSEWHERE', column_name: 'V' }]);
+  });
+
+  it('a DEFAULT CURRENT_TIMESTAMP() is evaluated per insert, not frozen at CREATE', async () => {
+    await exec(conn, 'create table stamped (id int, stamped_at timestamp_ltz default current_timestamp())');
+    await exec(conn, 'insert into stamped (id) values (1)');
+    await new Promise((r) => setTimeout(r, 20));
+    await exec(conn, 'insert into stamped (id) values (2)');
+    const r = await rows<{ STAMPED_AT: Date }>(conn, 'select stamped_at from stamped order by id');
+    expect(r[1]!.STAMPED_AT.getTime()).toBeGreaterThan(r[0]!.STAMPED_AT.getTime());
+  });
 });
+
+describe('sql: state in DuckDB files survives a restart', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'floe-sf-local-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('keeps databases, schemas and rows in <path>/<DB>.duckdb', async () => {
+    const first = await startSnowflakeLocal({ users: [{ name: 'floe', password: 'pw' }], path: dir });
+    const c1 = await connect({ accessUrl: first.accessUrl, username: 'floe', password: 'pw' });
+    await exec(c1, 'create database demo');
+    await exec(c1, 'create schema demo.raw');
+    await exec(c1, 'create table demo.raw.sales (id int, amount number(12,2))');
+    await exec(c1, 'insert into demo.raw.sales values (1, 12.34), (2, 56.78)');
+    await destroy(c1);
+    await first.stop();
+    expect(readdirSync(dir)).toContain('DEMO.duckdb');
+
+    const second = await startSnowflakeLocal({ users: [{ name: 'floe', password: 'pw' }], path: dir });
+    const c2 = await connect({ accessUrl: second.accessUrl, username: 'floe', password: 'pw', database: 'DEMO', schema: 'RAW' });
+    try {
+      expect(await rows(c2, 'select sum(amount) as total from sales', { fetchAsString: ['Number'] })).toEqual([{ TOTAL: '69.12' }]);
+    } finally {
+      await destroy(c2);
+      await second.stop();
+    }
+  });
+});
+

@@ -61,6 +61,33 @@ type Action = PlannedStep['action'];
 
 const collapse = (s: string) => s.replace(/\s+/g, ' ').trim();
 
+/**
+ * SQL without comments (quotes respected), whitespace collapsed: how a stored task definition is
+ * compared with the statement that would replace it (servers may drop comments or re-indent).
+ */
+export function comparableSql(sql: string): string {
+  let out = '';
+  for (let i = 0; i < sql.length; ) {
+    const c = sql[i]!;
+    if (c === "'" || c === '"') {
+      let j = i + 1;
+      while (j < sql.length && !(sql[j] === c && sql[j + 1] !== c)) j += sql[j] === c ? 2 : 1;
+      out += sql.slice(i, j + 1);
+      i = j + 1;
+    } else if (c === '-' && sql[i + 1] === '-') {
+      while (i < sql.length && sql[i] !== '\n') i++;
+    } else if (c === '/' && sql[i + 1] === '*') {
+      const end = sql.indexOf('*/', i + 2);
+      i = end < 0 ? sql.length : end + 2;
+      out += ' ';
+    } else {
+      out += c;
+      i++;
+    }
+  }
+  return collapse(out);
+}
+
 /** What SHOW TASKS says about a task, compared with the statement that would replace it. */
 interface TaskState {
   readonly exists: boolean;
@@ -75,6 +102,16 @@ interface TaskState {
  * `none` when SHOW GRANTS lists them. `apply()` runs the other steps in order, then reads the values
  * the AWS side needs (DESC INTEGRATION, DESC PIPE) into `documents`, even when nothing changed.
  * Nothing is ever replaced except the task (it holds no data).
+ *
+ * `documents` of the report: `permissionsPolicy` (the IAM role's policy), `integration`
+ * ({@link IntegrationIdentity}), `trustPolicy` (the role's trust policy built from it), `pipes`
+ * ({@link PipeChannel}[]), `bucketNotification` (PutBucketNotificationConfiguration's body) and
+ * `notificationBucket`. With `applyBucketNotification` the notification is also applied.
+ *
+ * @example
+ * const setup = snowflakeSetupFromConfig(config, { sales: schema }).andThen(provisionSetup);
+ * const provisioner = createSnowflakeProvisioner({ session, setup: setup._unsafeUnwrap() });
+ * const report = await provisioner.plan().andThen(provisioner.apply); // --dry-run: plan() only
  */
 export function createSnowflakeProvisioner(opts: SnowflakeProvisionerOptions): SnowflakeProvisioner {
   const { session, setup } = opts;
@@ -104,7 +141,7 @@ export function createSnowflakeProvisioner(opts: SnowflakeProvisionerOptions): S
         const body = /\nAS\n([\s\S]*)$/.exec(createSql)?.[1];
         const schedule = /\bSCHEDULE = '([^']*)'/.exec(createSql)?.[1];
         const upToDate =
-          body !== undefined && collapse(fieldOf(row, 'definition') ?? '') === collapse(body) && (schedule === undefined || fieldOf(row, 'schedule') === schedule);
+          body !== undefined && comparableSql(fieldOf(row, 'definition') ?? '') === comparableSql(body) && (schedule === undefined || fieldOf(row, 'schedule') === schedule);
         return { exists: true, upToDate, started: fieldOf(row, 'state')?.toLowerCase() === 'started' };
       }),
       { exists: false, upToDate: false, started: false },
@@ -137,7 +174,7 @@ export function createSnowflakeProvisioner(opts: SnowflakeProvisionerOptions): S
     const lookup = (sql: string, match: (r: Row) => boolean) => absentIfMissing(query(sql, step.object.name).map((rows) => rows.some(match)), false).orElse(() => okAsync(false));
     if (roleToUser) {
       const [, role = '', user = ''] = roleToUser;
-      return lookup(`SHOW GRANTS TO USER ${user}`, (r) => sameName(fieldOf(r, 'role') ?? '', role));
+      return lookup(`SHOW GRANTS TO USER ${user}`, (r) => sameName(fieldOf(r, 'role') ?? '', role) || comparableSql(fieldOf(r, 'statement') ?? '') === comparableSql(step.sql));
     }
     const m = onAccount ? { privs: onAccount[1] ?? '', type: 'ACCOUNT', name: undefined, role: onAccount[2] ?? '' } : onObject ? { privs: onObject[1] ?? '', type: onObject[2] ?? '', name: onObject[3], role: onObject[4] ?? '' } : undefined;
     if (!m) return okAsync(false);
@@ -145,6 +182,8 @@ export function createSnowflakeProvisioner(opts: SnowflakeProvisionerOptions): S
     const type = m.type.toUpperCase().replace(/ /g, '_');
     return absentIfMissing(
       query(`SHOW GRANTS TO ROLE ${m.role}`, step.object.name).map((rows) =>
+        // The local endpoint lists the GRANT statements themselves; Snowflake lists one row per privilege.
+        rows.some((r) => comparableSql(fieldOf(r, 'statement') ?? '') === comparableSql(step.sql)) ||
         privileges.every((p) =>
           rows.some(
             (r) =>
@@ -179,7 +218,7 @@ export function createSnowflakeProvisioner(opts: SnowflakeProvisionerOptions): S
     if (step.object.type === 'PIPE' && /^ALTER PIPE\b/i.test(step.sql)) {
       return pipesAtPlan.get(step.object.name) === false ? okAsync('create') : pipeRunning(step.object.name).map((running) => (running ? 'none' : 'alter'));
     }
-    if (/^GRANT\b/i.test(step.sql)) return granted(step).map((yes) => (yes ? 'none' : 'alter'));
+    if (/^GRANT\b/i.test(step.sql)) return granted(step).map((yes) => (yes ? 'none' : 'create'));
     // A statement whose effect floe cannot read back: plan it (every setup step is safe to re-run).
     return okAsync('alter');
   };

@@ -68,7 +68,8 @@ export function snowflakeSetupFromConfig(config: FloeConfigFile, schemas: Readon
     database: sf.database,
     schema: sf.schema,
     warehouse: { name: sf.warehouse, ...(extras.createWarehouse ? { create: true } : {}) },
-    ...(sf.loaderRole ? { loader: { role: sf.loaderRole } } : {}),
+    // The runtime signs in as snowflake.user: it gets the loader role.
+    ...(sf.loaderRole ? { loader: { role: sf.loaderRole, user: sf.user } } : {}),
     s3: { bucket: storage.bucket, prefix: storage.prefix },
     integration: { name: names.integration, awsRoleArn: sf.roleArn },
     stage: names.stage,

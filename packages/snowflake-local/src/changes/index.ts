@@ -53,7 +53,7 @@ export function createChangesExtension(opts: ChangesExtensionOptions = {}): Chan
   const historyLimit = opts.historyLimit ?? 10_000;
   let engine: EngineHandle | undefined;
   let timer: NodeJS.Timeout | undefined;
-  /** Internal sessions that measure high waters: their own statements must not trigger a refresh. */
+  /** Internal sessions (one per database) that measure high waters outside any user's transaction. */
   const probeSessions = new Map<string, Promise<EngineContext & { close(): Promise<void> }>>();
   const probeSessionIds = new Set<string>();
   // One graph run at a time: the emulator never overlaps runs (ALLOW_OVERLAPPING_EXECUTION = FALSE).
@@ -76,10 +76,16 @@ export function createChangesExtension(opts: ChangesExtensionOptions = {}): Chan
     if (!session) {
       session = requireEngine()
         .openSession({ user: 'SYSTEM', role: 'ACCOUNTADMIN', database: database.replace(/"/g, ''), schema: 'PUBLIC' })
-        .then((s) => {
-          probeSessionIds.add(s.session.id);
-          return s;
-        });
+        .then(
+          (s) => {
+            probeSessionIds.add(s.session.id);
+            return s;
+          },
+          (e: unknown) => {
+            probeSessions.delete(database); // try again on the next refresh
+            throw e;
+          },
+        );
       probeSessions.set(database, session);
     }
     const ctx = await session;
@@ -174,7 +180,7 @@ export function createChangesExtension(opts: ChangesExtensionOptions = {}): Chan
       return stream ? streams.read(stream, ctx, statementKind) : undefined;
     },
     onTransactionEnd(ctx, committed) {
-      if (probeSessionIds.has(ctx.session.id)) return;
+      if (probeSessionIds.has(ctx.session.id)) return; // probes never read a stream
       streams.endTransaction(ctx.session.id, committed);
     },
     async start(handle) {

@@ -104,15 +104,16 @@ export class TaskRunner {
       attemptNumber,
       trigger,
     };
-    const session = await this.deps.engine().openSession({
-      user: task.ownerUser,
-      role: task.ownerRole,
-      database: task.database,
-      schema: task.schema,
-      ...(task.options.warehouse !== undefined ? { warehouse: task.options.warehouse } : {}),
-    });
+    let session: (EngineContext & { close(): Promise<void> }) | undefined;
     let queryStartTime: Date | undefined;
     try {
+      session = await this.deps.engine().openSession({
+        user: task.ownerUser,
+        role: task.ownerRole,
+        database: task.database,
+        schema: task.schema,
+        ...(task.options.warehouse !== undefined ? { warehouse: task.options.warehouse } : {}),
+      });
       await this.deps.beforeRun();
       if (task.options.condition !== undefined && !(await this.deps.evaluateCondition(session, task.options.condition))) {
         return { ...base, state: 'SKIPPED', queryStartTime: undefined, completedTime: this.deps.clock.now(), errorCode: undefined, errorMessage: undefined };
@@ -126,7 +127,7 @@ export class TaskRunner {
       }
       return { ...base, state: 'SUCCEEDED', queryStartTime, completedTime: this.deps.clock.now(), errorCode: undefined, errorMessage: undefined };
     } catch (e) {
-      if (session.session.inTransaction) await session.sql('ROLLBACK').catch(() => undefined);
+      if (session?.session.inTransaction) await session.sql('ROLLBACK').catch(() => undefined);
       const error = e as Error & { code?: unknown };
       return {
         ...base,
@@ -137,7 +138,7 @@ export class TaskRunner {
         errorMessage: error.message,
       };
     } finally {
-      await session.close();
+      await session?.close();
     }
   }
 }

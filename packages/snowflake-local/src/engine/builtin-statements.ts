@@ -95,6 +95,7 @@ export async function runBuiltinStatement(engine: Engine, session: Session, ctx:
       if (c.word(1) === 'SESSION') return alterSession(session, c);
       if (c.word(1) === 'USER') return alterUser(engine, c);
       if (c.word(1) === 'WAREHOUSE' || c.word(1) === 'ROLE') return ok();
+      if (c.word(1) === 'TABLE') return alterTable(engine, session, ctx, c);
       return undefined;
     case 'SHOW':
     case 'DESC':
@@ -399,6 +400,27 @@ function stripTableOptions(sql: string): string {
     }
   }
   return sql;
+}
+
+/** ALTER TABLE runs in DuckDB; columns it adds are recorded with their declared Snowflake types. */
+async function alterTable(engine: Engine, session: Session, ctx: EngineContext, c: Cursor): Promise<StatementResult> {
+  c.expect('ALTER', 'TABLE');
+  c.accept('IF', 'EXISTS');
+  const qualified = qualifyParts(c.name(), session.state.database, session.state.schema);
+  if (c.word() === 'SET' || c.word() === 'UNSET' || c.word() === 'CLUSTER' || (c.word() === 'DROP' && c.word(1) === 'CLUSTERING')) {
+    // Table options (CHANGE_TRACKING, DATA_RETENTION_TIME_IN_DAYS, COMMENT, clustering) have no DuckDB counterpart.
+    if (!(await tableExists(session, qualified))) throw new SqlError(`SQL compilation error:\nTable '${qualified}' does not exist or not authorized.`, '002003', '42S02');
+    return ok('alter');
+  }
+  const result = await engine.runDuck(session, ctx, c.sql, []);
+  const declared = engine.declaredTypes.get(qualified);
+  if (declared && c.accept('ADD')) {
+    c.accept('COLUMN');
+    c.accept('IF', 'NOT', 'EXISTS');
+    const added = declaredColumns([{ kind: 'op', text: '(', value: '(', pos: 0 }, ...c.tokens.slice(c.i), { kind: 'op', text: ')', value: ')', pos: 0 }]);
+    for (const [name, type] of added) declared.set(name, type);
+  }
+  return result;
 }
 
 async function tableExists(session: Session, qualified: string): Promise<boolean> {

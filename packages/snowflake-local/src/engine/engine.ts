@@ -3,7 +3,6 @@
  * databases as attached catalogs and schemas as DuckDB schemas. Each statement goes to the
  * extensions' handlers first, then to the engine's own statements, then (translated) to DuckDB.
  */
-import { randomUUID } from 'node:crypto';
 import { mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { DuckDBInstance, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
@@ -54,9 +53,6 @@ export interface EngineOptions {
   readonly path?: string;
   readonly extensions?: readonly EngineExtension[];
 }
-
-const MESSAGE_BY_KIND: Partial<Record<StatementKind, string>> = {};
-void MESSAGE_BY_KIND;
 
 export class Engine implements EngineHandle {
   readonly account: string;
@@ -460,5 +456,3 @@ function toWireBinds(values: readonly unknown[]): WireBind[] {
     return { type: 'TEXT', value: String(v) };
   });
 }
-
-export { randomUUID };

@@ -64,7 +64,10 @@ export function resolveStage(ctx: EngineContext, catalog: ObjectCatalog, written
   return stage;
 }
 
-/** The format a COPY applies: COPY's FILE_FORMAT over the stage's (per option), or a named format. */
+/**
+ * The format a COPY applies: COPY's FILE_FORMAT when given (a named format, or inline options over
+ * Snowflake's defaults: they replace the stage's format, they are not merged with it), else the stage's.
+ */
 export function resolveCopyFormat(ctx: EngineContext, catalog: ObjectCatalog, stage: Stage, stmt: CopyStatement): FileFormat {
   const spec = stmt.sourceOptions.get('FILE_FORMAT') ?? stmt.options.get('FILE_FORMAT');
   // A stage naming a file format sees that format as it is now (it may have been replaced).
@@ -72,13 +75,14 @@ export function resolveCopyFormat(ctx: EngineContext, catalog: ObjectCatalog, st
   return formatFromSpec(ctx, catalog, spec, stageFormat);
 }
 
+/** Resolves a FILE_FORMAT option value; `base` applies only when no FILE_FORMAT was written. */
 export function formatFromSpec(ctx: EngineContext, catalog: ObjectCatalog, spec: OptionValue | undefined, base: FileFormat | undefined): FileFormat {
   if (spec === undefined) return base ?? resolveFormat(new Map());
   if (spec.kind === 'string' || spec.kind === 'word') return namedFormat(ctx, catalog, spec.value);
   if (spec.kind !== 'options') throw compilationError('FILE_FORMAT must be (FORMAT_NAME = ...) or (TYPE = ... options).');
   const name = optionText(spec.options.get('FORMAT_NAME'));
   if (name !== undefined) return namedFormat(ctx, catalog, name);
-  return resolveFormat(spec.options, base);
+  return resolveFormat(spec.options);
 }
 
 function namedFormat(ctx: EngineContext, catalog: ObjectCatalog, name: string): FileFormat {
@@ -197,7 +201,14 @@ export async function runCopy(ctx: EngineContext, deps: LoaderDeps, stmt: CopySt
   const outcomes: FileOutcome[] = [];
   for (const object of candidates) {
     const path = object.key.slice(stage.prefix.length);
-    const outcome = await loadFile(deps, object, path, format, stmt, table, targetColumns, matchByName, onError, env);
+    let outcome: FileOutcome;
+    try {
+      outcome = await loadFile(deps, object, path, format, stmt, table, targetColumns, matchByName, onError, env);
+    } catch (e) {
+      // A file that cannot be read at all (bad gzip, not Parquet) fails alone unless ON_ERROR aborts.
+      if (!(e instanceof SnowflakeSqlError) || onError.kind === 'ABORT_STATEMENT') throw e;
+      outcome = { object, path, rows: [], parsed: 0, errors: 1, firstError: { message: e.message, code: e.code, line: 0, character: 0, column: null, row: 0 } };
+    }
     if (onError.kind === 'ABORT_STATEMENT' && outcome.firstError !== undefined) {
       throw abortError(outcome.firstError, path);
     }
@@ -327,7 +338,10 @@ async function loadFile(
     for (let k = 0; k < targetColumns.length; k += 1) {
       const col = targetColumns[k] as TargetColumn;
       try {
-        out.push(castValue(values[k] ?? null, col.type, env.binaryFormat));
+        const v = castValue(values[k] ?? null, col.type, env.binaryFormat);
+        // A NULL into a NOT NULL column is a row error (ON_ERROR applies), not a failed statement.
+        if (v === null && !col.nullable) throw new CastError('NULL result in a non-nullable column', '100072');
+        out.push(v);
       } catch (e) {
         if (!(e instanceof CastError)) throw e;
         fail({ message: e.message, code: e.code, line, character: characterOf(k), column: columnLabel(k), row });

@@ -3,7 +3,7 @@
  * into a plan the loader (bulk COPY and pipes alike) executes.
  */
 import { compilationError, notEmulated } from './snowflake-error.js';
-import { identifierName, TokenCursor, type OptionMap } from './sql-tokens.js';
+import { TokenCursor, type OptionMap } from './sql-tokens.js';
 import { parseColumnType, type ColumnType, type LoadValue } from './value-casts.js';
 
 /** An expression of a COPY transformation's select list. */
@@ -183,9 +183,4 @@ function parsePrimary(c: TokenCursor): CopyExpr {
   }
   if (up === 'CURRENT_TIMESTAMP' || up === 'SYSDATE' || up === 'CURRENT_DATE' || up === 'LOCALTIMESTAMP') return { k: 'call', name: up, args: [] };
   return c.fail(`unsupported expression '${t.text}' in a COPY transformation`, t);
-}
-
-/** Upper-cased column names for an explicit column list (quoted names kept). */
-export function columnNames(written: readonly string[]): string[] {
-  return written.map(identifierName);
 }

@@ -1,7 +1,7 @@
 /**
- * The COPY target table as Snowflake describes it, and the batched INSERTs that load converted
- * rows into it through the engine (so streams and transactions see COPY like any other DML).
+ * The COPY target table as Snowflake describes it, and the bulk insert of converted rows into it.
  */
+import { randomUUID } from 'node:crypto';
 import type { EngineContext } from '../engine/extension.js';
 import { compilationError, objectMissing } from './snowflake-error.js';
 import { nameParts } from './sql-tokens.js';
@@ -17,6 +17,7 @@ export function quoteQualified(qualified: string): string {
 export interface TargetColumn {
   readonly name: string;
   readonly type: ColumnType;
+  readonly nullable: boolean;
 }
 
 export interface TargetTable {
@@ -38,6 +39,7 @@ export async function describeTarget(ctx: EngineContext, written: string): Promi
   const nameAt = Math.max(0, result.columns.findIndex((c) => c.name.toLowerCase() === 'name'));
   const typeAt = Math.max(1, result.columns.findIndex((c) => c.name.toLowerCase() === 'type'));
   const kindAt = result.columns.findIndex((c) => c.name.toLowerCase() === 'kind');
+  const nullAt = result.columns.findIndex((c) => c.name.toLowerCase() === 'null?');
   const columns: TargetColumn[] = [];
   for (const row of result.rows) {
     if (kindAt >= 0 && row[kindAt] !== null && row[kindAt] !== 'COLUMN') continue;
@@ -46,68 +48,70 @@ export async function describeTarget(ctx: EngineContext, written: string): Promi
     if (name === null || name === undefined || typeText === null || typeText === undefined) continue;
     const type = parseColumnType(typeText.replace(/\s+NOT NULL$/i, ''));
     if (type === undefined) throw compilationError(`COPY cannot load column '${name}' of type ${typeText} in the local endpoint.`, '000002', '0A000');
-    columns.push({ name, type });
+    columns.push({ name, type, nullable: nullAt < 0 || row[nullAt] !== 'N' });
   }
   if (columns.length === 0) throw objectMissing('Table', qualified);
   return { qualified, columns };
 }
 
-/** Snowflake SQL for a converted value of `type` (canonical text from castValue). */
-export function literalFor(value: string | null, type: ColumnType): string {
-  if (value === null) return 'NULL';
-  // The engine keeps TIMESTAMP_TZ/LTZ in microseconds: drop nanosecond digits (always zero from
-  // floe's files) rather than have the cast reject them.
-  // The offset is attached without a blank: DuckDB reads ' +00:00' as a zone name.
-  if (type.base === 'TIMESTAMP_TZ' || type.base === 'TIMESTAMP_LTZ') value = value.replace(/(\.\d{6})\d{3} ([+-])/, '$1$2');
-  const quoted = `'${value.replace(/\\/g, '\\\\').replace(/'/g, "''")}'`;
+/** DuckDB SQL reading staged text column `c` as the target column's value. */
+function stagedExpression(type: ColumnType, c: string): string {
   switch (type.base) {
     case 'VARIANT':
     case 'OBJECT':
     case 'ARRAY':
-      return `PARSE_JSON(${quoted})`;
+      return `CAST(${c} AS JSON)`;
     case 'BINARY':
-      return `TO_BINARY(${quoted}, 'HEX')`;
+      return `unhex(${c})`;
     default:
-      // Canonical text assigned to the column: the engine converts it on INSERT (exact for NUMBER).
-      return quoted;
+      // Canonical text assigned to the column: DuckDB's insert cast parses it exactly (DECIMAL included).
+      return c;
   }
 }
 
-/** The placeholder for one value of `type` (array binds carry canonical text). */
-function placeholderFor(type: ColumnType): string {
+/** Canonical text in the form DuckDB parses for the column's storage type. */
+function stagedText(value: string, type: ColumnType): string {
   switch (type.base) {
-    case 'VARIANT':
-    case 'OBJECT':
-    case 'ARRAY':
-      return 'PARSE_JSON(?)';
-    case 'BINARY':
-      return "TO_BINARY(?, 'HEX')";
+    case 'TIMESTAMP_TZ':
+    case 'TIMESTAMP_LTZ':
+      // Stored in microseconds; the offset attached without a blank (DuckDB reads ' +00:00' as a zone name).
+      return value.replace(/(\.\d{6})\d{3} ([+-])/, '$1$2');
+    case 'TIME':
+      return value.replace(/(\.\d{6})\d{3}$/, '$1');
     default:
-      return '?';
+      return value;
   }
 }
-
-/** Rows per INSERT: one prepared statement, executed per row from array binds. */
-const BATCH_ROWS = 5000;
 
 /**
- * Inserts rows (already converted to each column's canonical text) through the engine with array
- * binds: the statement is translated once, and values never pass through SQL text or a JS number.
+ * Inserts rows (already converted to each column's canonical text) in the session's own DuckDB
+ * connection: appended to a temporary VARCHAR table, then INSERT ... SELECT into the target, so
+ * values never pass through SQL text or a JS number. Streams see the rows (they track DuckDB row
+ * ids); the caller owns the transaction.
  */
 export async function insertRows(ctx: EngineContext, table: TargetTable, columns: readonly TargetColumn[], rows: ReadonlyArray<ReadonlyArray<string | null>>): Promise<void> {
   if (rows.length === 0) return;
-  const columnList = columns.map((c) => `"${c.name.replace(/"/g, '""')}"`).join(', ');
-  const sql = `INSERT INTO ${quoteQualified(table.qualified)} (${columnList}) VALUES (${columns.map((c) => placeholderFor(c.type)).join(', ')})`;
-  for (let start = 0; start < rows.length; start += BATCH_ROWS) {
-    const batch = rows.slice(start, start + BATCH_ROWS);
-    const binds = columns.map((c, k) => batch.map((r) => bindText(r[k] ?? null, c.type)));
-    await ctx.sql(sql, binds);
+  const staging = `floe_copy_${randomUUID().replace(/-/g, '')}`;
+  await ctx.duck.run(`CREATE TEMP TABLE ${staging} (${columns.map((_, k) => `c${k} VARCHAR`).join(', ')})`);
+  try {
+    const appender = await ctx.duck.createAppender(staging, 'main', 'temp');
+    try {
+      for (const r of rows) {
+        columns.forEach((c, k) => {
+          const v = r[k] ?? null;
+          if (v === null) appender.appendNull();
+          else appender.appendVarchar(stagedText(v, c.type));
+        });
+        appender.endRow();
+      }
+      appender.flushSync();
+    } finally {
+      appender.closeSync();
+    }
+    const columnList = columns.map((c) => `"${c.name.replace(/"/g, '""')}"`).join(', ');
+    const select = columns.map((c, k) => stagedExpression(c.type, `c${k}`)).join(', ');
+    await ctx.duck.run(`INSERT INTO ${quoteQualified(table.qualified)} (${columnList}) SELECT ${select} FROM temp.main.${staging}`);
+  } finally {
+    await ctx.duck.run(`DROP TABLE IF EXISTS temp.main.${staging}`);
   }
-}
-
-function bindText(value: string | null, type: ColumnType): string | null {
-  if (value === null) return null;
-  // The offset is attached without a blank, the form DuckDB parses for TIMESTAMPTZ.
-  if (type.base === 'TIMESTAMP_TZ' || type.base === 'TIMESTAMP_LTZ') return value.replace(/(\.\d{6})\d{3} ([+-])/, '$1$2');
-  return value;
 }

@@ -58,6 +58,9 @@ const STATEMENT_TYPE: Record<StatementKind, number> = {
   call: 0x1000,
 };
 
+/** Results kept for `/queries/<id>/result` and monitoring. */
+const MAX_KEPT_QUERIES = 5000;
+
 /** How long the server holds a poll before answering "still running" (the driver polls at once again). */
 const POLL_HOLD_MS = 500;
 
@@ -237,6 +240,7 @@ export class ProtocolServer {
   private startQuery(session: Session, sqlText: string, run: (rec: QueryRecord) => Promise<Envelope>, queued = true): QueryRecord {
     const rec: QueryRecord = { id: randomUUID(), sessionId: session.state.id, sqlText, startTime: Date.now(), status: 'RUNNING', done: Promise.resolve() };
     this.queries.set(rec.id, rec);
+    this.evictFinished();
     const slow = queued ? (this.opts.slowMs ?? 0) : 0;
     // A session runs its statements one at a time (a multi-statement's children run inside their parent's turn).
     const work = (queued ? session.queue : Promise.resolve()).then(async () => {
@@ -249,6 +253,15 @@ export class ProtocolServer {
     if (queued) session.queue = work.catch(() => undefined);
     rec.done = work;
     return rec;
+  }
+
+  /** Keeps memory flat on a long-running demo: old finished results are dropped (oldest first). */
+  private evictFinished(): void {
+    if (this.queries.size <= MAX_KEPT_QUERIES) return;
+    for (const [id, q] of this.queries) {
+      if (this.queries.size <= MAX_KEPT_QUERIES) break;
+      if (q.status !== 'RUNNING') this.queries.delete(id);
+    }
   }
 
   /** The final answer if ready soon, else 333333 (the driver then polls the result URL). */
