@@ -9,6 +9,7 @@ import { loadConfig, parseConfig } from '../src/config/config-load.js';
 import { findTable, objectNames } from '../src/config/config-names.js';
 import { sampleConfig } from '../src/config/config-sample.js';
 import { formatError, type FloeError } from '../src/errors.js';
+import { envBoolean, envInteger, envString, requireSecretEnv } from '../src/env/env-read.js';
 import { mapQueryError } from '../src/snowflake/snowflake-errors.js';
 
 /** A small valid config; tests change one thing at a time. */
@@ -276,5 +277,22 @@ describe('loadConfig', () => {
     const e = (await loadConfig(bad, {}))._unsafeUnwrapErr();
     expect(e.kind).toBe('config');
     expect(e.message).toContain('could not be parsed');
+  });
+});
+
+describe('env helpers (shared by the CLI and the Lambda)', () => {
+  it('treat blank as unset and convert types', () => {
+    expect(envString({ A: '  ' }, 'A')).toBeUndefined();
+    expect(envInteger({ N: '8' }, 'N')._unsafeUnwrap()).toBe(8);
+    expect(envInteger({ N: '8.5' }, 'N')._unsafeUnwrapErr().object).toBe('N');
+    expect(envBoolean({ B: 'Yes' }, 'B')._unsafeUnwrap()).toBe(true);
+    expect(envBoolean({ B: 'maybe' }, 'B')._unsafeUnwrapErr().kind).toBe('config');
+  });
+
+  it('a required secret is registered so no error can print it', () => {
+    const value = 'lambda-secret-Zq81';
+    expect(requireSecretEnv({ S: value }, 'S', 'test')._unsafeUnwrap()).toBe(value);
+    expect(formatError(mapQueryError({ message: `boom ${value}` }, 'SELECT 1'))).not.toContain(value);
+    expect(requireSecretEnv({}, 'S', 'the test token')._unsafeUnwrapErr().message).toContain('S is not set (the test token)');
   });
 });

@@ -146,6 +146,12 @@ describe('Snowpipe auto-ingest (through snowflake-sdk, s3rver events)', () => {
 
   it('REFRESH only considers files staged in the last 7 days', async () => {
     await h.sql(`CREATE OR REPLACE PIPE FLOE_SALES_PIPE AUTO_INGEST = TRUE AS ${PIPE_COPY}`);
+    const one = await h.sql("ALTER PIPE FLOE_SALES_PIPE REFRESH PREFIX = 'dt=2026-11-26/'");
+    expect(one).toEqual([{ File: 'sales/dt=2026-11-26/run=20261126T111500000Z-00000002/part-00000.csv.gz', Status: 'SENT' }]);
+    await h.sf.drainPipes();
+    // SYSTEM$PIPE_STATUS also works inside a larger query (the engine asks the extension to rewrite it).
+    const inQuery = await h.sql("SELECT PARSE_JSON(SYSTEM$PIPE_STATUS('floe_sales_pipe')):lastIngestedFilePath::VARCHAR AS P, 1 AS ONE");
+    expect(inQuery).toEqual([{ P: 'sales/dt=2026-11-26/run=20261126T111500000Z-00000002/part-00000.csv.gz', ONE: 1 }]);
     clock.advance(8 * 86_400_000);
     expect(await h.sql('ALTER PIPE FLOE_SALES_PIPE REFRESH')).toEqual([]);
   });

@@ -482,4 +482,3 @@ export function pipeCovers(stage: Stage, stmt: CopyStatement, bucket: string, ke
   return patternMatcher(pattern)(path) ? path : undefined;
 }
 
-export type { OptionMap };
