@@ -6,8 +6,9 @@ export interface ConfigIssue {
   readonly message: string;
 }
 
-/** `['tables', 0, 'window']` → `tables[0].window`. */
+/** `['tables', 0, 'window']` → `tables[0].window`; `(top level)` for the document itself. */
 export function keyPath(path: ReadonlyArray<PropertyKey>): string {
+  if (path.length === 0) return '(top level)';
   let out = '';
   for (const p of path) {
     if (typeof p === 'number') out += `[${p}]`;
@@ -30,7 +31,7 @@ function describe(issue: z.core.$ZodIssue): string {
     case 'too_big':
     case 'invalid_format':
     case 'custom':
-      return issue.message.replace(/^Invalid input: /, '');
+      return issue.message.replace(/^(Invalid input|Too small|Too big): /, '');
     default:
       return issue.message;
   }

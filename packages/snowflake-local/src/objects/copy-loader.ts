@@ -15,7 +15,7 @@ import { ENCODINGS, resolveFormat, type CsvFormat, type FileFormat, type Parquet
 import type { ParquetReader } from './parquet-records.js';
 import type { ObjectStore, StagedObject } from './s3-object-store.js';
 import { compilationError, notEmulated, objectMissing, SnowflakeSqlError } from './snowflake-error.js';
-import { optionText, type OptionMap, type OptionValue } from './sql-tokens.js';
+import { optionText, type OptionValue } from './sql-tokens.js';
 import { castValue, CastError, type LoadValue } from './value-casts.js';
 
 export interface LoaderDeps {

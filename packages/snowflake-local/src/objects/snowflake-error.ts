@@ -23,8 +23,8 @@ export function objectMissing(kind: string, name: string): SnowflakeSqlError {
   return compilationError(`${kind} '${name}' does not exist or not authorized.`, '002003', '02000');
 }
 
-/** Snowflake's "already exists" for CREATE without OR REPLACE / IF NOT EXISTS. */
-export function objectExists(kind: string, name: string): SnowflakeSqlError {
+/** Snowflake's "already exists" for CREATE without OR REPLACE / IF NOT EXISTS (the message names no kind). */
+export function objectExists(_kind: string, name: string): SnowflakeSqlError {
   return compilationError(`Object '${name}' already exists.`, '002002', '42710');
 }
 

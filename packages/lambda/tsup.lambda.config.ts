@@ -1,0 +1,40 @@
+import { defineConfig } from 'tsup';
+
+// What parquet-wasm's CommonJS build (and pg's optional native binding probe) expect of a CommonJS
+// module, provided once at the top of the ESM bundle: `require` for Node built-ins, and
+// `__dirname` so parquet-wasm finds `parquet_wasm_bg.wasm`, copied next to index.mjs.
+const cjsShim = [
+  "import { createRequire as __floeRequire } from 'node:module';",
+  "import { fileURLToPath as __floePath } from 'node:url';",
+  "import { dirname as __floeDir } from 'node:path';",
+  'const require = __floeRequire(import.meta.url);',
+  'const __filename = __floePath(import.meta.url);',
+  'const __dirname = __floeDir(__filename);',
+].join(' ');
+
+/**
+ * The deployment bundle: one minified ESM file with every dependency inside, for Lambda's
+ * nodejs24.x runtime (target node22, so it loads on nodejs22.x too). snowflake-sdk stays out: the
+ * function only extracts, and core loads the driver lazily, only to provision.
+ */
+export default defineConfig({
+  entry: { index: 'src/lambda-entry.ts' },
+  outDir: 'dist/lambda',
+  format: ['esm'],
+  outExtension: () => ({ js: '.mjs' }),
+  platform: 'node',
+  target: 'node22',
+  minify: true,
+  splitting: false,
+  sourcemap: false,
+  dts: false,
+  clean: true,
+  noExternal: [/.*/],
+  banner: { js: cjsShim },
+  esbuildOptions(options) {
+    // Workspace packages from their sources, like the tests see them.
+    options.conditions = ['source', 'node'];
+    options.external = ['snowflake-sdk', 'pg-native'];
+    options.legalComments = 'none';
+  },
+});

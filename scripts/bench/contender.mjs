@@ -1,0 +1,131 @@
+// One contender of the benchmark, run in its own process so its peak RSS is its own. Takes a JSON
+// spec as argv[2], does the work, and prints one JSON line: rows, bytes, wall time, peak RSS.
+// Module loading happens before the clock starts; the clock stops when the output is complete.
+import { spawn } from 'node:child_process';
+import { createWriteStream } from 'node:fs';
+import { Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { createGzip } from 'node:zlib';
+import { watchDescendants } from './rss.mjs';
+import { importDist, importFrom, requireFrom } from './workspace.mjs';
+import { PGOPTIONS } from './sql.mjs';
+
+const spec = JSON.parse(process.argv[2]);
+
+/** Runs a bash pipeline, returns its stdout; peak RSS is the pipeline's processes' sum. */
+function shell(script, env) {
+  return new Promise((resolve, reject) => {
+    const child = spawn('bash', ['-o', 'pipefail', '-c', script], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const stop = watchDescendants(process.pid);
+    let out = '';
+    let errText = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.stderr.on('data', (d) => (errText += d));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      const peakKb = stop();
+      if (code === 0) resolve({ out, peakKb });
+      else reject(new Error(`pipeline failed (exit ${code}): ${errText.trim()}`));
+    });
+  });
+}
+
+// The statement travels in an environment variable, so no shell quoting can alter it.
+const psqlCopy = () => 'psql "$BENCH_PG_URL" -X -q -v ON_ERROR_STOP=1 -c "$BENCH_COPY"';
+const pgEnv = () => ({ BENCH_PG_URL: spec.pgUrl, BENCH_COPY: `COPY (${spec.select}) TO STDOUT (FORMAT csv)`, PGOPTIONS });
+
+/** COPY through pg-copy-streams into a sink, when psql is not on the PATH. */
+async function nodeCopy(select, sink) {
+  const pg = requireFrom('packages/core')('pg');
+  const { to } = requireFrom('packages/core')('pg-copy-streams');
+  const client = new pg.Client({ connectionString: spec.pgUrl, options: PGOPTIONS });
+  await client.connect();
+  try {
+    const stream = client.query(to(`COPY (${select}) TO STDOUT (FORMAT csv)`));
+    await pipeline(stream, ...sink);
+    return stream.rowCount;
+  } finally {
+    await client.end();
+  }
+}
+
+function counter() {
+  const c = new Writable({
+    write(chunk, _e, done) {
+      c.bytes += chunk.length;
+      done();
+    },
+  });
+  c.bytes = 0;
+  return c;
+}
+
+async function floor(gzip) {
+  if (spec.psql) {
+    const t0 = performance.now();
+    const { out, peakKb } = await shell(`${psqlCopy()}${gzip ? ` | gzip -${spec.gzipLevel}` : ''} | wc -c`, pgEnv());
+    return { wallMs: performance.now() - t0, rows: spec.rows, outBytes: Number(out.trim()), peakRssKb: peakKb, via: 'psql' };
+  }
+  const sink = counter();
+  const t0 = performance.now();
+  const rows = await nodeCopy(spec.select, gzip ? [createGzip({ level: spec.gzipLevel }), sink] : [sink]);
+  return { wallMs: performance.now() - t0, rows, outBytes: sink.bytes, peakRssKb: process.resourceUsage().maxRSS, via: 'pg-copy-streams' };
+}
+
+async function duckdbPeer() {
+  const { DuckDBInstance } = await import('@duckdb/node-api');
+  const csv = `${spec.tmpDir}/peer.csv`;
+  const parquet = `${spec.tmpDir}/peer.parquet`;
+  const instance = await DuckDBInstance.create(':memory:');
+  const conn = await instance.connect();
+  const t0 = performance.now();
+  let extractKb = 0;
+  if (spec.psql) extractKb = (await shell(`${psqlCopy()} > '${csv}'`, pgEnv())).peakKb;
+  else await nodeCopy(spec.select, [createWriteStream(csv)]);
+  const extractMs = performance.now() - t0;
+  await conn.run(`COPY (SELECT * FROM read_csv('${csv}', header = false, delim = ',', quote = '"', escape = '"', allow_quoted_nulls = false, columns = ${spec.duckColumns})) TO '${parquet}' (FORMAT parquet, COMPRESSION ${spec.parquetCompression})`);
+  const wallMs = performance.now() - t0;
+  conn.closeSync();
+  const { statSync } = await import('node:fs');
+  return { wallMs, extractMs, rows: spec.rows, outBytes: statSync(parquet).size, peakRssKb: Math.max(extractKb, process.resourceUsage().maxRSS), files: [parquet] };
+}
+
+async function floe(kind) {
+  const core = await importDist('packages/core');
+  const client = core.createS3Client({ region: spec.s3.region, endpoint: spec.s3.endpoint, forcePathStyle: true, credentials: spec.s3.credentials });
+  const uploader = core.createS3Uploader({ client, bucket: spec.bucket, prefix: spec.prefix });
+  const source = kind === 'parquetjs-lite' ? { query: { sql: spec.liteQuery, name: 'sales' } } : { table: { schema: 'public', name: 'sales' } };
+  const extractor = core.createPostgresExtractor({ connection: { connectionString: spec.pgUrl }, ...source });
+  const serializer =
+    kind === 'csv'
+      ? core.createCsvSerializer({ gzipLevel: spec.gzipLevel })
+      : core.createParquetSerializer({ engine: kind, compression: spec.parquetCompression });
+  if (kind === 'arrow') await importFrom('packages/core', 'parquet-wasm'); // load the wasm before the clock
+  const t0 = performance.now();
+  const report = await core.runExtract({ table: 'sales', extractor, serializer, uploader }, { kind: 'full' });
+  const wallMs = performance.now() - t0;
+  if (report.isErr()) throw new Error(core.formatError(report.error));
+  const r = report.value;
+  client.destroy();
+  return { wallMs, rows: r.rows, outBytes: r.bytes, peakRssKb: process.resourceUsage().maxRSS, keys: r.files.map((f) => f.key), parts: r.files.length };
+}
+
+const runners = {
+  'copy': () => floor(false),
+  'copy-gzip': () => floor(true),
+  'duckdb-peer': duckdbPeer,
+  'floe-csv': () => floe('csv'),
+  'floe-parquet-arrow': () => floe('arrow'),
+  'floe-parquet-parquetjs-lite': () => floe('parquetjs-lite'),
+};
+
+try {
+  const run = runners[spec.name];
+  if (!run) throw new Error(`unknown contender ${spec.name}`);
+  const result = await run();
+  process.stdout.write(`${JSON.stringify(result)}\n`);
+  process.exit(0);
+} catch (e) {
+  process.stderr.write(`${e instanceof Error ? e.stack ?? e.message : String(e)}\n`);
+  process.exit(1);
+}
