@@ -4,3 +4,4 @@ export { generateSalesRows, loadGeneratedSales, type GenerateSalesOptions, type 
 export { copyCsvLine, type CopyClient } from './copy-csv.js';
 export type { SalesError } from './sales-error.js';
 export { INVOICES, ITEMS, salesSnowflakeSetup, type SalesSetupOptions } from './snowflake-preset.js';
+export { SALES_STAR, salesStarSetup } from './star-preset.js';

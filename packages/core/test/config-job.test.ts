@@ -25,7 +25,7 @@ const TABLES = [
 ];
 
 describe('windowFor and previousDate', () => {
-  const config = unwrap(parseConfig({ source: { url: 'postgres://u@h/d' }, tables: TABLES, storage: { kind: 'local', dir: '/tmp/x' } }, {}));
+  const config = unwrap(parseConfig({ source: { url: 'postgres://u@h/d' }, tables: TABLES, storage: { kind: 'local', dir: 'out' } }, {}));
 
   it('builds a day window in the table zone, or a cursor window', () => {
     expect(unwrap(windowFor(config, 'sales', { date: '2005-05-31' }))).toEqual({ kind: 'day', column: 'orderdate', date: '2005-05-31', timeZone: 'UTC' });

@@ -85,6 +85,19 @@ describe('connectSnowflake against the local endpoint (real snowflake-sdk)', () 
     expect(e.object).toBe('NO_SUCH_TABLE');
   });
 
+  it('signs in with a programmatic access token issued by ALTER USER', async () => {
+    const issued = (await session.query<{ token_secret: string }>('ALTER USER FLOE_SVC ADD PROGRAMMATIC ACCESS TOKEN FLOE_PAT DAYS_TO_EXPIRY = 1'))._unsafeUnwrap();
+    const token = issued[0]!.token_secret;
+    const c = config(sf.accessUrl, 'FLOE_SVC', { kind: 'pat', tokenEnv: 'SF_PAT' }, { SF_PAT: token });
+    const s = (await connectSnowflake(c, { loginRetries: 0 }))._unsafeUnwrap();
+    expect((await s.query<{ N: string }>('SELECT COUNT(*) AS N FROM MONEY_CHECK'))._unsafeUnwrap()).toEqual([{ N: '2' }]);
+    await s.close();
+    const bad = config(sf.accessUrl, 'FLOE_SVC', { kind: 'pat', tokenEnv: 'SF_PAT' }, { SF_PAT: `${token}x` });
+    const e = (await connectSnowflake(bad, { loginRetries: 0 }))._unsafeUnwrapErr();
+    expect(e.kind).toBe('snowflake_auth');
+    expect(formatError(e)).not.toContain(token);
+  });
+
   it('close is idempotent', async () => {
     const c = config(sf.accessUrl, 'floe_svc', { kind: 'keypair', privateKeyEnv: 'SF_KEY' }, { SF_KEY: svc.privateKey });
     const s = (await connectSnowflake(c, { loginRetries: 0 }))._unsafeUnwrap();

@@ -16,3 +16,8 @@ export type { PlanStep, SetupPlan, SetupPhase, PlanObjectType } from './plan/pla
 export { iamPermissionsPolicy, iamTrustPolicy, type IamPolicyDocument, type IamStatement, type AwsPartition } from './aws/iam-policies.js';
 export { bucketNotification, queueConfiguration, setupBucketNotification, type BucketNotificationConfiguration, type QueueConfiguration } from './aws/bucket-notification.js';
 export { rsaPublicKeyStep } from './auth/rsa-public-key.js';
+export type { StarSchemaSpec, Scd2DimensionSpec, DateDimensionSpec, FactTableSpec } from './star/star-spec.js';
+export { SCD2_COLUMNS, END_OF_TIME } from './star/star-spec.js';
+export type { ResolvedStar, ResolvedScd2, ResolvedFact, ResolvedDateDimension, StarColumn } from './star/star-resolve.js';
+export { starStatements, starTableNodes, planStarBackfill, starChecks, starCountQueries, type StarCheck } from './star/star-schema.js';
+export { scd2VersionsSql, valuesHash, type StarSources } from './star/scd2-dimension.js';

@@ -148,7 +148,7 @@ describe('COPY INTO from an S3 stage (through snowflake-sdk)', () => {
       const c = await db.connect();
       const file = join(dir, 'p.parquet');
       await c.run(
-        `COPY (SELECT * FROM (VALUES (1, 19.99::DECIMAL(14,2), 'a,b', '{"k":[1,2]}', TIMESTAMP '2026-11-25 10:15:00.123456'), (2, 12345678901.01::DECIMAL(14,2), NULL, NULL, NULL)) t(id, amount, name, doc, ts)) TO '${file}' (FORMAT parquet)`,
+        `COPY (SELECT * FROM (VALUES (1, 19.99::DECIMAL(14,2), 'a,b', '{"k":[1,2]}', TIMESTAMP '2026-11-25 10:15:00.123456', TIMESTAMPTZ '2026-11-25 10:15:00.123456+00'), (2, 12345678901.01::DECIMAL(14,2), NULL, NULL, NULL, NULL)) t(id, amount, name, doc, ts, tsz)) TO '${file}' (FORMAT parquet)`,
       );
       c.closeSync();
       db.closeSync();
@@ -158,18 +158,19 @@ describe('COPY INTO from an S3 stage (through snowflake-sdk)', () => {
     }
     await h.sql(
       'CREATE FILE FORMAT FLOE_PARQUET TYPE = PARQUET USE_LOGICAL_TYPE = TRUE BINARY_AS_TEXT = FALSE',
-      'CREATE TABLE PQ (ID NUMBER(10,0), AMOUNT NUMBER(14,2), NAME VARCHAR, DOC VARIANT, TS TIMESTAMP_NTZ, _FLOE_FILE VARCHAR)',
+      'CREATE TABLE PQ (ID NUMBER(10,0), AMOUNT NUMBER(14,2), NAME VARCHAR, DOC VARIANT, TS TIMESTAMP_NTZ, TSZ TIMESTAMP_TZ, _FLOE_FILE VARCHAR)',
     );
     const result = await h.sql(
-      `COPY INTO PQ (ID, AMOUNT, NAME, DOC, TS, _FLOE_FILE) FROM (SELECT $1:"id"::NUMBER(10,0), $1:"amount"::NUMBER(14,2), $1:"name"::VARCHAR, PARSE_JSON($1:"doc"), $1:"ts"::TIMESTAMP_NTZ, METADATA$FILENAME FROM @FLOE_STAGE/pq/) FILE_FORMAT = (FORMAT_NAME = 'FLOE_PARQUET') PATTERN = '.*part-[0-9]+[.](csv[.]gz|parquet)'`,
+      `COPY INTO PQ (ID, AMOUNT, NAME, DOC, TS, TSZ, _FLOE_FILE) FROM (SELECT $1:"id"::NUMBER(10,0), $1:"amount"::NUMBER(14,2), $1:"name"::VARCHAR, PARSE_JSON($1:"doc"), $1:"ts"::TIMESTAMP_NTZ, $1:"tsz"::TIMESTAMP_TZ, METADATA$FILENAME FROM @FLOE_STAGE/pq/) FILE_FORMAT = (FORMAT_NAME = 'FLOE_PARQUET') PATTERN = '.*part-[0-9]+[.](csv[.]gz|parquet)'`,
     );
     expect(result.map((r) => [r.status, r.rows_loaded])).toEqual([['LOADED', 2]]);
-    const rows = await h.sql('SELECT ID, AMOUNT::VARCHAR AS AMOUNT, NAME, DOC, TO_VARCHAR(TS) AS TS, _FLOE_FILE FROM PQ ORDER BY ID');
+    const rows = await h.sql('SELECT ID, AMOUNT::VARCHAR AS AMOUNT, NAME, DOC, TO_VARCHAR(TS) AS TS, TO_VARCHAR(TSZ) AS TSZ, _FLOE_FILE FROM PQ ORDER BY ID');
     expect(rows.map((r) => [r.ID, r.AMOUNT, r.NAME, r.DOC, r._FLOE_FILE])).toEqual([
       [1, '19.99', 'a,b', { k: [1, 2] }, `pq/${RUN}/part-00000.parquet`],
       [2, '12345678901.01', null, null, `pq/${RUN}/part-00000.parquet`],
     ]);
     expect(String(rows[0]?.TS)).toContain('2026-11-25 10:15:00.123456');
+    expect(String(rows[0]?.TSZ)).toMatch(/^2026-11-25 10:15:00\.123456(000)? ?(\+00(:?00)?|Z)$/);
 
     await h.sql('CREATE TABLE PQ_BY_NAME (ID NUMBER(10,0), AMOUNT NUMBER(14,2), NAME VARCHAR)');
     await h.sql("COPY INTO PQ_BY_NAME FROM @FLOE_STAGE/pq/ FILE_FORMAT = (TYPE = PARQUET) MATCH_BY_COLUMN_NAME = CASE_INSENSITIVE");

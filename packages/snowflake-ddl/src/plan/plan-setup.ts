@@ -4,7 +4,8 @@ import { defaultCompiler as c } from '../sql/sql-compiler.js';
 import { fileFormatNode } from '../setup/file-format.js';
 import { loaderGrants } from '../setup/grants.js';
 import { landingTableNode, pipeNode, stageNode, streamNode } from '../setup/landing-pipe.js';
-import { derivedTableNode, targetTableNode, taskNode } from '../setup/merge-task.js';
+import { derivedTableNode, mergedTables, targetTableNode, taskNode } from '../setup/merge-task.js';
+import { starTableNodes } from '../star/star-schema.js';
 import { resolveSetup, type FloeSnowflakeSetup, type ResolvedSetup } from '../setup/setup-config.js';
 import type { PlanObjectType, PlanStep, SetupPhase, SetupPlan } from './plan-types.js';
 
@@ -108,6 +109,9 @@ function objects(r: ResolvedSetup): PlanStep[] {
     for (const d of t.derived) {
       steps.push(step({ phase: 'objects', type: 'TABLE', name: d.name, node: derivedTableNode(d), exists: { show: 'TABLES', in: inSchema }, description: d.spec.comment ?? `Derived table ${d.name.name}.` }));
     }
+    for (const node of t.star ? starTableNodes(t.star) : []) {
+      steps.push(step({ phase: 'objects', type: 'TABLE', name: node.name, node, exists: { show: 'TABLES', in: inSchema }, description: `Star schema table ${node.name.name}, kept by ${t.task.name}.` }));
+    }
     // IF NOT EXISTS, never OR REPLACE: a recreated pipe loses its load history and would load
     // every file of the last 14 days again.
     steps.push(step({ phase: 'objects', type: 'PIPE', name: t.pipe, node: pipeNode(r, t), exists: { show: 'PIPES', in: inSchema }, description: `Snowpipe (AUTO_INGEST) loading ${r.stageUrl}${t.path}/ into ${t.landing.name}.` }));
@@ -121,7 +125,7 @@ function tasks(r: ResolvedSetup): PlanStep[] {
     // A task must be suspended before it is replaced (docs.snowflake.com/en/sql-reference/sql/alter-task).
     step({ phase: 'tasks', type: 'TASK', name: t.task, action: 'suspend', node: { kind: 'alter', objectType: 'TASK', name: t.task, ifExists: true, action: { keyword: 'SUSPEND' } }, description: `Suspends ${t.task.name} if it exists, so it can be replaced.` }),
     // OR REPLACE keeps the task's SQL in step with the code; a task holds no data or history floe needs.
-    step({ phase: 'tasks', type: 'TASK', name: t.task, node: taskNode(r, t), description: `Task merging ${t.stream.name} into ${[t.target.name, ...t.derived.map((d) => d.name.name)].join(', ')} in one transaction on CRON ${t.schedule.cron} ${t.schedule.timeZone}.` }),
+    step({ phase: 'tasks', type: 'TASK', name: t.task, node: taskNode(r, t), description: `Task merging ${t.stream.name} into ${mergedTables(t).join(', ')} in one transaction on CRON ${t.schedule.cron} ${t.schedule.timeZone}.` }),
   ]);
 }
 

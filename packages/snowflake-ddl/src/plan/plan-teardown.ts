@@ -3,6 +3,7 @@ import type { ObjectName } from '../sql/identifiers.js';
 import { resolveSetup, type FloeSnowflakeSetup } from '../setup/setup-config.js';
 import type { PlanObjectType, PlanStep } from './plan-types.js';
 import { step as setupStep } from './plan-setup.js';
+import { starTableNodes } from '../star/star-schema.js';
 
 export interface TeardownOptions {
   /** Keep the landing, consolidated and derived tables (default false: drop them). */
@@ -34,6 +35,7 @@ export function planTeardown(config: FloeSnowflakeSetup, options: TeardownOption
     steps.push(drop('TASK', 'TASK', t.task, `Drops ${t.task.name}.`));
     steps.push(drop('PIPE', 'PIPE', t.pipe, `Drops ${t.pipe.name} (and its load history).`));
     if (options.keepData !== true) {
+      for (const node of t.star ? starTableNodes(t.star).reverse() : []) steps.push(drop('TABLE', 'TABLE', node.name, `Drops ${node.name.name}.`));
       for (const d of [...t.derived].reverse()) steps.push(drop('TABLE', 'TABLE', d.name, `Drops ${d.name.name}.`));
       steps.push(drop('TABLE', 'TABLE', t.target, `Drops ${t.target.name}.`));
     }

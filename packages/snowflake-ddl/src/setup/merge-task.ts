@@ -2,6 +2,7 @@ import { defaultCompiler as c } from '../sql/sql-compiler.js';
 import { kw, num, obj, opt, str, type CreateTableNode, type CreateTaskNode, type MergeNode } from '../sql/nodes.js';
 import type { ResolvedDerived, ResolvedSetup, ResolvedTable } from './setup-config.js';
 import { scheduleText } from './setup-config.js';
+import { starStatements, starTableNames } from '../star/star-schema.js';
 
 const CARRIED = ['_FLOE_RUN_ID', '_FLOE_FILE', '_FLOE_ROW', '_FLOE_LOADED_AT'] as const;
 
@@ -69,6 +70,11 @@ export function derivedMerge(t: ResolvedTable, d: ResolvedDerived): MergeNode {
   return { kind: 'merge', target: d.name, source: select.trim(), keys: d.spec.keys, columns: d.spec.columns.map((col) => col.name) };
 }
 
+/** Every table the task writes, in the order it writes them. */
+export function mergedTables(t: ResolvedTable): string[] {
+  return [t.target.name, ...t.derived.map((d) => d.name.name), ...(t.star ? starTableNames(t.star) : [])];
+}
+
 /**
  * One task per source table: on its CRON schedule, when the stream has rows, it MERGEs the
  * consolidated table and then every derived table in ONE transaction, so all statements read the
@@ -85,9 +91,14 @@ export function taskNode(r: ResolvedSetup, t: ResolvedTable): CreateTaskNode {
       opt('SCHEDULE', str(scheduleText(t.schedule))),
       opt('ALLOW_OVERLAPPING_EXECUTION', kw('FALSE')),
       opt('SUSPEND_TASK_AFTER_NUM_FAILURES', num(r.config.suspendTaskAfterFailures ?? 3)),
-      opt('COMMENT', str(`floe: merges new ${t.landing.name} rows into ${[t.target.name, ...t.derived.map((d) => d.name.name)].join(', ')}`)),
+      opt('COMMENT', str(`floe: merges new ${t.landing.name} rows into ${mergedTables(t).join(', ')}`)),
     ],
     when: `SYSTEM$STREAM_HAS_DATA(${c.literal(c.qualified(t.stream))})`,
-    transaction: [c.compile(consolidatedMerge(t)), ...t.derived.map((d) => c.compile(derivedMerge(t, d)))],
+    transaction: [
+      c.compile(consolidatedMerge(t)),
+      ...t.derived.map((d) => c.compile(derivedMerge(t, d))),
+      // The star reads the consolidated table just merged and the same stream rows.
+      ...(t.star ? starStatements(t.star, { consolidated: t.target, changes: t.stream }) : []),
+    ],
   };
 }

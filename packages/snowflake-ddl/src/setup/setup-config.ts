@@ -4,6 +4,8 @@ import type { SourceTable } from '../source-schema.js';
 import { mapPostgresType, type TypeMapOptions } from '../types/postgres-type-map.js';
 import type { SnowflakeType } from '../types/snowflake-type.js';
 import type { DerivedTableSpec } from './derived-table.js';
+import { resolveStar, type ResolvedStar } from '../star/star-resolve.js';
+import type { StarSchemaSpec } from '../star/star-spec.js';
 
 /** When the merge task runs: a 5-field CRON expression and an IANA time zone (never implicit). */
 export interface TaskSchedule {
@@ -32,6 +34,11 @@ export interface TableSetup {
   readonly task?: string;
   /** Tables recomputed from the consolidated table in the same transaction (e.g. INVOICES, ITEMS). */
   readonly derived?: readonly DerivedTableSpec[];
+  /**
+   * A star schema (SCD2 dimensions, date dimension, fact table) kept by the same task, in the same
+   * transaction, after the consolidated and derived tables (see `src/star/`).
+   */
+  readonly star?: StarSchemaSpec;
   /** Overrides the setup's schedule for this table's task. */
   readonly schedule?: TaskSchedule;
   /** Merged over the setup's type options. */
@@ -107,6 +114,8 @@ export interface ResolvedTable {
   readonly stream: ObjectName;
   readonly task: ObjectName;
   readonly derived: readonly ResolvedDerived[];
+  /** Absent when the table declares no star schema. */
+  readonly star?: ResolvedStar;
   readonly schedule: TaskSchedule;
 }
 
@@ -176,7 +185,7 @@ export function resolveSetup(config: FloeSnowflakeSetup): ResolvedSetup {
   const tables = config.tables.map((t) => resolveTable(t, config, inSchema));
   // Every object of the schema must have its own name (a derived table named like a landing table
   // would silently be the same table).
-  assertNoCollisions(tables.flatMap((t) => [t.landing.name, t.target.name, ...t.derived.map((d) => d.name.name)]), `schema ${sc} tables`);
+  assertNoCollisions(tables.flatMap((t) => [t.landing.name, t.target.name, ...t.derived.map((d) => d.name.name), ...starNames(t.star)]), `schema ${sc} tables`);
   assertNoCollisions(tables.map((t) => t.path), 'S3 table paths');
   assertNoCollisions(tables.flatMap((t) => [t.pipe.name, t.stream.name, t.task.name]), `schema ${sc} pipes, streams and tasks`);
 
@@ -194,6 +203,11 @@ export function resolveSetup(config: FloeSnowflakeSetup): ResolvedSetup {
     stageUrl: `s3://${bucket}/${prefix}/`,
     tables,
   };
+}
+
+function starNames(star: ResolvedStar | undefined): string[] {
+  if (star === undefined) return [];
+  return [...star.dimensions.map((d) => d.name.name), ...(star.date ? [star.date.name.name] : []), star.fact.name.name];
 }
 
 function resolveTable(t: TableSetup, config: FloeSnowflakeSetup, inSchema: (n: string) => ObjectName): ResolvedTable {
@@ -228,11 +242,13 @@ function resolveTable(t: TableSetup, config: FloeSnowflakeSetup, inSchema: (n: s
     }
     return { spec, name: inSchema(spec.name) };
   });
+  const star = t.star === undefined ? undefined : resolveStar(t.star, { source: src, columns, keys }, inSchema);
   return {
     setup: t,
     path,
     keys,
     columns,
+    ...(star !== undefined ? { star } : {}),
     landing: inSchema(landing),
     target: inSchema(t.target ?? base),
     pipe: inSchema(t.pipe ?? `${base}_PIPE`),

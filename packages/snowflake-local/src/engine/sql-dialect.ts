@@ -584,6 +584,11 @@ class Translator {
         return `sha1(${a()[0]})`;
       case 'MD5_HEX':
         return `md5(${a()[0]})`;
+      // ISO day of week (Monday = 1) and ISO week: DuckDB's names for them.
+      case 'DAYOFWEEKISO':
+        return `isodow(${a()[0]})`;
+      case 'WEEKISO':
+        return `weekofyear(${a()[0]})`;
       case 'BOOLAND_AGG':
         return `bool_and(${a()[0]})`;
       case 'BOOLOR_AGG':

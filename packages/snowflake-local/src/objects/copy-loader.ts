@@ -45,6 +45,8 @@ export interface FileLoadResult {
   readonly firstErrorLine: number | null;
   readonly firstErrorCharacter: number | null;
   readonly firstErrorColumnName: string | null;
+  /** The file's ETag when it was read (bulk load metadata keys on path + ETag). */
+  readonly etag: string;
 }
 
 const DAY_MS = 86_400_000;
@@ -182,7 +184,9 @@ export async function runCopy(ctx: EngineContext, deps: LoaderDeps, stmt: CopySt
   }
 
   const now = ctx.clock.now();
-  const listed = await store.list(stage.bucket, copyPrefix(stage, stmt));
+  // A pipe loading one notified file lists just that key, not its whole path again per file.
+  const single = mode.kind === 'pipe' && mode.paths.length === 1 ? mode.paths[0] : undefined;
+  const listed = await store.list(stage.bucket, single === undefined ? copyPrefix(stage, stmt) : stage.prefix + single);
   const history = catalog.historyFor(table.qualified);
   const wanted = mode.kind === 'pipe' ? new Set(mode.paths) : undefined;
   const candidates = listed.filter((o) => {
@@ -198,72 +202,58 @@ export async function runCopy(ctx: EngineContext, deps: LoaderDeps, stmt: CopySt
   });
 
   const env: TransformEnv = { now, binaryFormat: format.type === 'CSV' ? format.binaryFormat : 'HEX' };
-  const outcomes: FileOutcome[] = [];
-  for (const object of candidates) {
-    const path = object.key.slice(stage.prefix.length);
-    let outcome: FileOutcome;
-    try {
-      outcome = await loadFile(deps, object, path, format, stmt, table, targetColumns, matchByName, onError, env);
-    } catch (e) {
-      // A file that cannot be read at all (bad gzip, not Parquet) fails alone unless ON_ERROR aborts.
-      if (!(e instanceof SnowflakeSqlError) || onError.kind === 'ABORT_STATEMENT') throw e;
-      outcome = { object, path, rows: [], parsed: 0, errors: 1, firstError: { message: e.message, code: e.code, line: 0, character: 0, column: null, row: 0 } };
-    }
-    if (onError.kind === 'ABORT_STATEMENT' && outcome.firstError !== undefined) {
-      throw abortError(outcome.firstError, path);
-    }
-    outcomes.push(outcome);
-  }
-
-  // One COPY is one statement: all its files commit together or not at all.
+  // One COPY is one statement: all its files commit together or not at all. Each file is inserted
+  // as soon as it is read, so memory holds one file's rows, never the whole load.
   const ownTransaction = !ctx.session.inTransaction;
   if (ownTransaction) await ctx.sql('BEGIN');
+  const results: FileLoadResult[] = [];
   try {
-    const results = await insertOutcomes(ctx, table, targetColumns, outcomes, onError);
-    if (ownTransaction) await ctx.sql('COMMIT');
-    // Pipes keep their own load metadata (the caller records it); bulk COPY records it on the table.
-    if (mode.kind === 'bulk') {
-      for (const [k, r] of results.entries()) {
-        const o = outcomes[k] as FileOutcome;
-        if (r.status !== 'LOAD_FAILED') history.set(o.path, { etag: o.object.etag, loadedAt: now });
+    for (const object of candidates) {
+      const path = object.key.slice(stage.prefix.length);
+      let outcome: FileOutcome;
+      try {
+        outcome = await loadFile(deps, object, path, format, stmt, table, targetColumns, matchByName, onError, env);
+      } catch (e) {
+        // A file that cannot be read at all (bad gzip, not Parquet) fails alone unless ON_ERROR aborts.
+        if (!(e instanceof SnowflakeSqlError) || onError.kind === 'ABORT_STATEMENT') throw e;
+        outcome = { object, path, rows: [], parsed: 0, errors: 1, firstError: { message: e.message, code: e.code, line: 0, character: 0, column: null, row: 0 } };
       }
+      if (onError.kind === 'ABORT_STATEMENT' && outcome.firstError !== undefined) throw abortError(outcome.firstError, path);
+      results.push(await insertOutcome(ctx, table, targetColumns, outcome, onError));
     }
-    return results;
+    if (ownTransaction) await ctx.sql('COMMIT');
   } catch (e) {
     if (ownTransaction) await ctx.sql('ROLLBACK').catch(() => undefined);
     throw e;
   }
-}
-
-async function insertOutcomes(
-  ctx: EngineContext,
-  table: TargetTable,
-  targetColumns: readonly TargetColumn[],
-  outcomes: readonly FileOutcome[],
-  onError: OnError,
-): Promise<FileLoadResult[]> {
-  const results: FileLoadResult[] = [];
-  for (const o of outcomes) {
-    const skip = onError.kind === 'SKIP_FILE' && o.errors > 0 && o.errors >= (onError.percent ? Math.max(1, (onError.limit / 100) * o.parsed) : onError.limit);
-    const loadedRows = skip ? [] : o.rows;
-    await insertRows(ctx, table, targetColumns, loadedRows);
-    const status: FileStatus = skip || (o.errors > 0 && loadedRows.length === 0) ? 'LOAD_FAILED' : o.errors > 0 ? 'PARTIALLY_LOADED' : 'LOADED';
-    const errorLimit = onError.kind === 'SKIP_FILE' ? (onError.percent ? Math.max(1, Math.ceil((onError.limit / 100) * o.parsed)) : onError.limit) : onError.kind === 'CONTINUE' ? o.parsed : 1;
-    results.push({
-      file: `s3://${o.object.bucket}/${o.object.key}`,
-      path: o.path,
-      status,
-      rowsParsed: o.parsed,
-      rowsLoaded: loadedRows.length,
-      errorLimit,
-      errorsSeen: o.errors,
-      firstError: o.firstError?.message ?? null,
-      firstErrorLine: o.firstError?.line ?? null,
-      firstErrorCharacter: o.firstError?.character ?? null,
-      firstErrorColumnName: o.firstError?.column ?? null,
-    });
+  // Pipes keep their own load metadata (the caller records it); bulk COPY records it on the table.
+  if (mode.kind === 'bulk') {
+    for (const r of results) if (r.status !== 'LOAD_FAILED') history.set(r.path, { etag: r.etag, loadedAt: now });
   }
   return results;
+}
+
+/** Inserts one file's rows as ON_ERROR allows, and reports the file as COPY does. */
+async function insertOutcome(ctx: EngineContext, table: TargetTable, targetColumns: readonly TargetColumn[], o: FileOutcome, onError: OnError): Promise<FileLoadResult> {
+  const skip = onError.kind === 'SKIP_FILE' && o.errors > 0 && o.errors >= (onError.percent ? Math.max(1, (onError.limit / 100) * o.parsed) : onError.limit);
+  const loadedRows = skip ? [] : o.rows;
+  await insertRows(ctx, table, targetColumns, loadedRows);
+  const status: FileStatus = skip || (o.errors > 0 && loadedRows.length === 0) ? 'LOAD_FAILED' : o.errors > 0 ? 'PARTIALLY_LOADED' : 'LOADED';
+  const errorLimit = onError.kind === 'SKIP_FILE' ? (onError.percent ? Math.max(1, Math.ceil((onError.limit / 100) * o.parsed)) : onError.limit) : onError.kind === 'CONTINUE' ? o.parsed : 1;
+  return {
+    file: `s3://${o.object.bucket}/${o.object.key}`,
+    path: o.path,
+    status,
+    rowsParsed: o.parsed,
+    rowsLoaded: loadedRows.length,
+    errorLimit,
+    errorsSeen: o.errors,
+    firstError: o.firstError?.message ?? null,
+    firstErrorLine: o.firstError?.line ?? null,
+    firstErrorCharacter: o.firstError?.character ?? null,
+    firstErrorColumnName: o.firstError?.column ?? null,
+    etag: o.object.etag,
+  };
 }
 
 function pickColumns(table: TargetTable, names: readonly string[] | undefined): TargetColumn[] {

@@ -1,0 +1,173 @@
+// `npm run bench [-- --rows 10000000] [-- --json]`: generates N sales rows in an embedded
+// PostgreSQL and measures, each in its own process, the physical floor (COPY drained, COPY piped
+// through gzip), the Parquet peer (COPY to a file, then DuckDB), and floe itself writing gzip CSV
+// and Parquet into a local S3 bucket. Every floe output is read back with DuckDB and its row count
+// and money sums compared with PostgreSQL's, so no figure comes from dropped or rounded work.
+// Progress goes to stderr; the table (or, with --json, one JSON object) to stdout.
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { figures, table } from './bench/report.mjs';
+import { duckColumns, floeSelect, PGOPTIONS } from './bench/sql.mjs';
+import { download, readBack } from './bench/verify.mjs';
+import { importDist, requireFrom, root } from './bench/workspace.mjs';
+
+const CONTENDERS = [
+  { name: 'copy', label: 'COPY csv, drained', reference: null },
+  { name: 'copy-gzip', label: 'COPY csv | gzip (floor)', reference: null },
+  { name: 'duckdb-peer', label: 'COPY csv > file, DuckDB → Parquet (peer)', reference: null, format: 'parquet' },
+  { name: 'floe-csv', label: 'floe gzip CSV → S3', reference: 'copy-gzip', format: 'csv' },
+  { name: 'floe-parquet-arrow', label: 'floe Parquet (arrow) → S3', reference: 'duckdb-peer', format: 'parquet' },
+  { name: 'floe-parquet-parquetjs-lite', label: 'floe Parquet (parquetjs-lite) → S3', reference: 'duckdb-peer', format: 'parquet', note: 'money columns read as text: parquetjs-lite has no DECIMAL type and refuses numeric columns' },
+];
+
+function parseArgs(argv) {
+  const opts = { rows: 1_000_000, json: false, gzipLevel: 6, parquetCompression: 'snappy', only: null, skip: [] };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    const value = () => {
+      const v = argv[++i];
+      if (v === undefined) fail(`${a} needs a value`);
+      return v;
+    };
+    if (a === '--json') opts.json = true;
+    else if (a === '--rows') opts.rows = Number(value().replace(/[_,]/g, ''));
+    else if (a === '--gzip-level') opts.gzipLevel = Number(value());
+    else if (a === '--parquet-compression') opts.parquetCompression = value();
+    else if (a === '--only') opts.only = value().split(',');
+    else if (a === '--skip') opts.skip = value().split(',');
+    else if (a === '--help' || a === '-h') {
+      process.stdout.write('usage: npm run bench -- [--rows N] [--json] [--gzip-level 1-9] [--parquet-compression snappy|zstd|none] [--only a,b] [--skip a,b]\n');
+      process.stdout.write(`contenders: ${CONTENDERS.map((c) => c.name).join(', ')} (copy always runs: it is the base of every ratio)\n`);
+      process.exit(0);
+    } else fail(`unknown argument ${a}`);
+  }
+  if (!Number.isSafeInteger(opts.rows) || opts.rows < 1) fail('--rows must be a positive integer');
+  if (!Number.isInteger(opts.gzipLevel) || opts.gzipLevel < 1 || opts.gzipLevel > 9) fail('--gzip-level must be 1 to 9');
+  for (const n of [...(opts.only ?? []), ...opts.skip]) if (!CONTENDERS.some((c) => c.name === n)) fail(`unknown contender ${n}`);
+  return opts;
+}
+
+function fail(message) {
+  process.stderr.write(`bench: ${message}\n`);
+  process.exit(2);
+}
+
+const log = (m) => process.stderr.write(`bench: ${m}\n`);
+
+function runContender(spec) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [join(root, 'scripts', 'bench', 'contender.mjs'), JSON.stringify(spec)], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let errText = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.stderr.on('data', (d) => (errText += d));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      if (code !== 0) return reject(new Error(`contender ${spec.name} failed (exit ${code}):\n${errText.trim()}`));
+      const last = out.trim().split('\n').pop();
+      try {
+        resolve(JSON.parse(last));
+      } catch {
+        reject(new Error(`contender ${spec.name} printed no result:\n${out}\n${errText}`));
+      }
+    });
+  });
+}
+
+const opts = parseArgs(process.argv.slice(2));
+const selected = CONTENDERS.filter((c) => c.name === 'copy' || ((opts.only === null || opts.only.includes(c.name)) && !opts.skip.includes(c.name)));
+
+const testkit = await importDist('packages/testkit');
+const sales = await importDist('examples/sales');
+const { DuckDBInstance } = await import('@duckdb/node-api');
+const pg = requireFrom('packages/core')('pg');
+const psql = spawnSync('psql', ['--version'], { encoding: 'utf8' }).status === 0;
+
+const tmpDir = await mkdtemp(join(tmpdir(), 'floe-bench-'));
+let postgres;
+let s3;
+let exitCode = 0;
+try {
+  log(`starting PostgreSQL and the S3 server; ${psql ? 'psql found on the PATH' : 'no psql on the PATH: the floor reads COPY through pg-copy-streams'}`);
+  postgres = await testkit.startPostgres();
+  const bucket = 'floe-bench';
+  s3 = await testkit.startS3({ buckets: [bucket] });
+  const pgUrl = postgres.url();
+  const client = new pg.Client({ connectionString: pgUrl });
+  await client.connect();
+  const source = {};
+  try {
+    await sales.createSalesTable(client);
+    const t0 = performance.now();
+    log(`generating ${opts.rows.toLocaleString('en-US')} sales rows into public.sales`);
+    const loaded = await sales.loadGeneratedSales(client, { rows: opts.rows });
+    if (loaded.isErr()) throw new Error(`loading rows failed: ${loaded.error.message}`);
+    // Sets hint bits and the visibility map now, so no contender pays for the first read's writes.
+    await client.query('VACUUM (FREEZE, ANALYZE) public.sales');
+    log(`loaded in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+    const truth = await client.query('SELECT count(*)::int AS rows, sum(priceeach)::text AS priceeach, sum(sales)::text AS sales FROM public.sales');
+    Object.assign(source, truth.rows[0]);
+  } finally {
+    await client.end();
+  }
+  const columns = sales.SALES_TABLE.columns;
+  const moneyAsText = new Set(columns.filter((c) => c.baseType === 'numeric').map((c) => c.name));
+  const liteQuery = `SELECT ${columns.map((c) => (moneyAsText.has(c.name) ? `"${c.name}"::text AS "${c.name}"` : `"${c.name}"`)).join(', ')} FROM public.sales`;
+  const base = {
+    rows: opts.rows,
+    pgUrl,
+    psql,
+    select: floeSelect(sales.SALES_TABLE),
+    duckColumns: duckColumns(sales.SALES_TABLE),
+    gzipLevel: opts.gzipLevel,
+    parquetCompression: opts.parquetCompression,
+    s3: { endpoint: s3.endpoint, region: s3.region, credentials: s3.credentials },
+    bucket,
+    tmpDir,
+    liteQuery,
+  };
+  const s3client = s3.client();
+  const results = [];
+  for (const c of selected) {
+    log(`running ${c.name}`);
+    const r = await runContender({ ...base, name: c.name, prefix: `bench/${c.name}` });
+    let check;
+    if (c.format === undefined) {
+      check = r.outBytes > 0 ? { ok: true, detail: 'reference pipeline' } : { ok: false, detail: 'no bytes came out' };
+    } else {
+      const paths = r.files ?? (await download(s3client, bucket, r.keys, tmpDir));
+      const back = await readBack(DuckDBInstance, c.format, paths, base.duckColumns);
+      const problems = [];
+      if (r.rows !== source.rows) problems.push(`reported ${r.rows} rows, PostgreSQL has ${source.rows}`);
+      if (back.rows !== source.rows) problems.push(`read back ${back.rows} rows, PostgreSQL has ${source.rows}`);
+      if (back.priceeach !== source.priceeach) problems.push(`sum(priceeach) ${back.priceeach} ≠ ${source.priceeach}`);
+      if (back.sales !== source.sales) problems.push(`sum(sales) ${back.sales} ≠ ${source.sales}`);
+      check = problems.length === 0 ? { ok: true, detail: `rows ${back.rows}, sum(priceeach) ${back.priceeach}, sum(sales) ${back.sales}` } : { ok: false, detail: problems.join('; ') };
+      if (!check.ok) exitCode = 1;
+      for (const p of [...paths, join(tmpDir, 'peer.csv')]) await rm(p, { force: true });
+    }
+    results.push({ ...c, ...r, check });
+    log(`${c.name}: ${(r.wallMs / 1000).toFixed(2)} s, peak RSS ${Math.round(r.peakRssKb / 1024)} MiB, ${check.ok ? 'check ok' : `CHECK FAILED: ${check.detail}`}`);
+  }
+  const copy = results.find((r) => r.name === 'copy');
+  const baseFig = { csvBytes: copy.outBytes, copyMs: copy.wallMs, walls: Object.fromEntries(results.map((r) => [r.name, r.wallMs])) };
+  const result = {
+    rows: opts.rows,
+    gzipLevel: opts.gzipLevel,
+    parquetCompression: opts.parquetCompression,
+    machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', node: process.versions.node, floorVia: psql ? 'psql' : 'pg-copy-streams' },
+    source: { csvBytes: copy.outBytes, sumPriceeach: source.priceeach, sumSales: source.sales },
+    contenders: results.map((r) => figures(r, baseFig)),
+  };
+  process.stdout.write(opts.json ? `${JSON.stringify(result, null, 2)}\n` : `${table(result)}\n`);
+} catch (e) {
+  process.stderr.write(`bench failed: ${e instanceof Error ? e.message : String(e)}\n`);
+  exitCode = 1;
+} finally {
+  await s3?.stop().catch(() => undefined);
+  await postgres?.stop().catch(() => undefined);
+  await rm(tmpDir, { recursive: true, force: true });
+}
+process.exit(exitCode);
