@@ -35,9 +35,13 @@ export function loadFloeConfig(g: GlobalOptions, requireSecrets?: readonly ('sou
   return loadConfig(g.config, env, requireSecrets ? { requireSecrets } : {});
 }
 
-/** Signs in to Snowflake with the config's credentials. `loginRetries: 0` fails fast (check). */
+/**
+ * Signs in to Snowflake with the config's credentials. Two login retries by default: the driver's
+ * own default keeps retrying an unreachable host for minutes, which reads as a hung command;
+ * `loginRetries: 0` fails at once (check, status).
+ */
 export function openSnowflake(config: FloeConfig, opts: { loginRetries?: number } = {}): ResultAsync<SnowflakeSession, FloeError> {
-  return connectSnowflake(config, { application: 'floe-cli', ...opts });
+  return connectSnowflake(config, { application: 'floe-cli', loginRetries: 2, ...opts });
 }
 
 /** `s3://bucket/prefix` or the local folder: what messages say about the storage. */

@@ -1,5 +1,5 @@
-import { errAsync, okAsync, type ResultAsync } from 'neverthrow';
-import { createS3Client, type FloeConfig, type FloeEnv, type FloeError, type Secret } from '@floe/core';
+import { okAsync, type ResultAsync } from 'neverthrow';
+import { createS3Client, floeError, type FloeConfig, type FloeEnv, type FloeError, type Secret } from '@floe/core';
 import { watchDeadline } from './lambda-deadline.js';
 import { parseInvocation, type Invocation } from './lambda-events.js';
 import { executeRuns, planRuns, reported, type ReportedError, type TableRun } from './lambda-run.js';
@@ -52,7 +52,11 @@ export interface HandlerOptions {
   readonly readFile?: (path: string) => string;
   /** Secrets Manager client (tests pass a mocked one); one is created on first use otherwise. */
   readonly secretsClient?: SecretsManagerLike | (() => SecretsManagerLike);
-  /** Where the JSON lines go (default: console.log, which Lambda sends to CloudWatch Logs). */
+  /**
+   * Where the JSON lines go. Default: straight to stdout, so CloudWatch Logs stores each line as
+   * pure JSON (console.log would prefix time, request id and level), which JSON metric filters such
+   * as `{ $.status = "failed" }` can match.
+   */
   readonly log?: (line: string) => void;
 }
 
@@ -70,7 +74,7 @@ function logLine(log: (line: string) => void, level: 'INFO' | 'ERROR', message: 
  * and closes them before it returns.
  */
 export function createHandler(options: HandlerOptions = {}): FloeLambdaHandler {
-  const log = options.log ?? ((line: string) => console.log(line));
+  const log = options.log ?? ((line: string) => void process.stdout.write(`${line}\n`));
   const settings = readLambdaSettings(options.env ?? process.env, options.readFile);
   if (settings.isErr()) logLine(log, 'ERROR', 'floe: the function is not configured correctly', { error: reported(settings.error) });
 
@@ -84,11 +88,11 @@ export function createHandler(options: HandlerOptions = {}): FloeLambdaHandler {
     return s3;
   };
 
-  const configWithPassword = (s: LambdaSettings): ResultAsync<FloeConfig, FloeError> => {
+  const configWithPassword = (s: LambdaSettings, signal: AbortSignal): ResultAsync<FloeConfig, FloeError> => {
     if (s.password.kind === 'env') return okAsync(s.config);
     const source = s.password;
     password ??= createSecretsManagerPassword({ secretId: source.secretId, jsonKey: source.jsonKey, ...(options.secretsClient ? { client: options.secretsClient } : {}) });
-    return password().map((sourcePassword: Secret) => ({ ...s.config, secrets: { ...s.config.secrets, sourcePassword } }));
+    return password(signal).map((sourcePassword: Secret) => ({ ...s.config, secrets: { ...s.config.secrets, sourcePassword } }));
   };
 
   return async (event, context) => {
@@ -108,8 +112,11 @@ export function createHandler(options: HandlerOptions = {}): FloeLambdaHandler {
     const deadline = watchDeadline(context, s.stopMarginMs);
     let runs: TableRun[];
     try {
-      const config = await configWithPassword(s).orElse((e) => errAsync(e));
-      if (config.isErr()) return fail(config.error);
+      const config = await configWithPassword(s, deadline.signal);
+      if (config.isErr()) {
+        if (!deadline.signal.aborted) return fail(config.error);
+        return fail(floeError('timeout', `The invocation timed out while fetching the PostgreSQL password (the function stops ${s.stopMarginMs} ms before its deadline); nothing ran.`, 'Check that the function reaches Secrets Manager (a VPC function needs an interface endpoint or a NAT gateway), then invoke again.', { object: s.password.kind === 'secrets-manager' ? s.password.secretId : 'source' }));
+      }
       runs = await executeRuns(config.value, plan.value, { s3Client: s3Client(config.value), deadline, stopMarginMs: s.stopMarginMs });
     } finally {
       deadline.dispose();

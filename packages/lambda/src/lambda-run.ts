@@ -15,6 +15,18 @@ import {
 import type { DeadlineWatch } from './lambda-deadline.js';
 import type { Invocation } from './lambda-events.js';
 
+/** How long a stopped run may take to clean up (discard its staged parts) before the function answers anyway. */
+const STALL_GRACE_MS = 10_000;
+
+/** Resolves `'stalled'` once `signal` has been aborted for `graceMs`; never before the abort. */
+function stalled(signal: AbortSignal, graceMs: number): Promise<'stalled'> {
+  return new Promise((resolve) => {
+    const later = () => setTimeout(() => resolve('stalled'), graceMs).unref();
+    if (signal.aborted) later();
+    else signal.addEventListener('abort', later, { once: true });
+  });
+}
+
 /** A FloeError as it appears in logs and reports: no `cause` (it may hold driver objects). */
 export interface ReportedError {
   readonly kind: FloeErrorKind;
@@ -119,7 +131,15 @@ export async function executeRuns(
       results.push(stoppedHere ? { ...where, status: 'failed', error: reported(timeoutError(run, deadline, deps.stopMarginMs)) } : { ...where, status: 'skipped', reason: 'an earlier run timed out' });
       continue;
     }
-    const outcome = await createTableJob(config, run.table, { s3Client: deps.s3Client, signal: deadline.signal, onProgress: () => void deadline.check() }).andThen((job) => runExtract(job, run.window));
+    const running = createTableJob(config, run.table, { s3Client: deps.s3Client, signal: deadline.signal, onProgress: () => void deadline.check() }).andThen((job) => runExtract(job, run.window));
+    const outcome = await Promise.race([running, stalled(deadline.signal, Math.min(STALL_GRACE_MS, Math.floor(deps.stopMarginMs / 2)))]);
+    if (outcome === 'stalled') {
+      // Still inside a step the abort cannot interrupt (a PostgreSQL connect to an unreachable
+      // host waits for TCP): report the timeout while the function can still answer. Nothing was
+      // published, so the next invocation starts clean; the stuck socket dies with the container.
+      results.push({ ...where, status: 'failed', error: reported(timeoutError(run, deadline, deps.stopMarginMs)) });
+      continue;
+    }
     if (outcome.isOk()) results.push({ ...where, status: 'ok', report: outcome.value });
     else {
       const error = deadline.signal.aborted && (outcome.error.kind === 'aborted' || outcome.error.kind === 'internal') ? timeoutError(run, deadline, deps.stopMarginMs) : outcome.error;

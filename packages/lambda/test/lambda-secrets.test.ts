@@ -63,7 +63,7 @@ describe('the PostgreSQL password from Secrets Manager (handler from sources, SD
     const e = failure as FloeLambdaError;
     expect(e.kind).toBe('config');
     expect(e.message).toBe(
-      `[config] The secret ${SECRET} does not exist in Secrets Manager (or not in this function's region). (${SECRET}) → Check FLOE_SOURCE_PASSWORD_SECRET: give the secret's full ARN, or its name in the function's region.`,
+      `[config] The secret named by FLOE_SOURCE_PASSWORD_SECRET does not exist in Secrets Manager (or not in this function's region). (${SECRET}) → Set FLOE_SOURCE_PASSWORD_SECRET to the secret's full ARN, or to its name in the function's region.`,
     );
     expect(e.stack).toBe(`FloeError: ${e.message}`);
     expect(JSON.parse(logs[0]!)).toMatchObject({ level: 'ERROR', requestId: 'a', error: { kind: 'config', object: SECRET } });
@@ -79,7 +79,7 @@ describe('the PostgreSQL password from Secrets Manager (handler from sources, SD
 
   it('a JSON secret without the password key, or one the role may not read, says what to fix', async () => {
     sm.on(GetSecretValueCommand).resolves({ SecretString: JSON.stringify({ username: 'postgres', pass: 'x' }) });
-    const noKey = await handlerWith('nokey').handler({ date: '2005-05-31' }, context('a')).catch((e: unknown) => e as FloeLambdaError);
+    const noKey = (await handlerWith('nokey').handler({ date: '2005-05-31' }, context('a')).catch((e: unknown) => e)) as FloeLambdaError;
     expect(noKey.message).toMatch(/is JSON without a text "password" key.*FLOE_SOURCE_PASSWORD_SECRET_KEY/);
 
     sm.reset();
@@ -89,8 +89,8 @@ describe('the PostgreSQL password from Secrets Manager (handler from sources, SD
 
     sm.reset();
     sm.on(GetSecretValueCommand).rejects(Object.assign(new Error('User is not authorized'), { name: 'AccessDeniedException' }));
-    const denied = await handlerWith('denied').handler({ date: '2005-05-31' }, context('c')).catch((e: unknown) => e as FloeLambdaError);
-    expect(denied.message).toMatch(/may not read the secret .*AccessDeniedException.*secretsmanager:GetSecretValue/);
+    const denied = (await handlerWith('denied').handler({ date: '2005-05-31' }, context('c')).catch((e: unknown) => e)) as FloeLambdaError;
+    expect(denied.message).toMatch(/may not read the secret named by FLOE_SOURCE_PASSWORD_SECRET \(AccessDeniedException\).*secretsmanager:GetSecretValue/);
     expect(await fx.keys('denied/')).toEqual([]);
   });
 });

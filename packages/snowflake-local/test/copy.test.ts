@@ -69,6 +69,14 @@ describe('COPY INTO from an S3 stage (through snowflake-sdk)', () => {
     expect(await h.sql('SELECT COUNT(*) AS N FROM SALES')).toEqual([{ N: 6 }]);
   });
 
+  it('a table created again starts without load metadata (as Snowflake)', async () => {
+    await h.sql('CREATE TABLE AGAIN (ID NUMBER(10,0), NAME VARCHAR, AMOUNT NUMBER(14,2), NOTE VARCHAR, FLAG BOOLEAN, TS TIMESTAMP_NTZ)');
+    expect((await h.sql('COPY INTO AGAIN FROM @FLOE_STAGE/sales/')).map((r) => r.status)).toEqual(['LOADED']);
+    await h.sql('CREATE OR REPLACE TABLE AGAIN (ID NUMBER(10,0), NAME VARCHAR, AMOUNT NUMBER(14,2), NOTE VARCHAR, FLAG BOOLEAN, TS TIMESTAMP_NTZ)');
+    expect((await h.sql('COPY INTO AGAIN FROM @FLOE_STAGE/sales/')).map((r) => r.status)).toEqual(['LOADED']);
+    expect(await h.sql('SELECT COUNT(*) AS N FROM AGAIN')).toEqual([{ N: 3 }]);
+  });
+
   it('NULL_IF = (\'NA\') turns NA into NULL, quoted or not', async () => {
     await h.sql('CREATE OR REPLACE TABLE SALES_NA (ID NUMBER(10,0), NAME VARCHAR, AMOUNT NUMBER(14,2), NOTE VARCHAR, FLAG BOOLEAN, TS TIMESTAMP_NTZ)');
     await h.sql("COPY INTO SALES_NA FROM @FLOE_STAGE/sales/ FILE_FORMAT = (TYPE = CSV FIELD_OPTIONALLY_ENCLOSED_BY = '\"' SKIP_HEADER = 1 NULL_IF = ('NA'))");
@@ -119,6 +127,10 @@ describe('COPY INTO from an S3 stage (through snowflake-sdk)', () => {
     await h.sql('CREATE TABLE BAD_SKIP (ID NUMBER(10,0), NAME VARCHAR, AMOUNT NUMBER(14,2), NOTE VARCHAR, FLAG BOOLEAN, TS TIMESTAMP_NTZ)');
     const skip = await h.sql("COPY INTO BAD_SKIP FROM @FLOE_STAGE/bad/ ON_ERROR = 'SKIP_FILE'");
     expect(skip.map((r) => [r.status, r.rows_loaded, r.errors_seen])).toEqual([['LOAD_FAILED', 0, 1]]);
+    const history = await h.sql(
+      "SELECT TABLE_NAME, FILE_NAME, STAGE_LOCATION, STATUS, ROW_COUNT, PIPE_NAME FROM TABLE(COPY_HISTORY(TABLE_NAME => 'BAD_CONTINUE', START_TIME => DATEADD(DAYS, -1, CURRENT_TIMESTAMP())))",
+    );
+    expect(history).toEqual([{ TABLE_NAME: 'BAD_CONTINUE', FILE_NAME: 'bad/part-00000.csv.gz', STAGE_LOCATION: `s3://${BUCKET}/floe/`, STATUS: 'Partially loaded', ROW_COUNT: 2, PIPE_NAME: null }]);
     expect(await h.sql('SELECT COUNT(*) AS N FROM BAD_SKIP')).toEqual([{ N: 0 }]);
   });
 
@@ -224,5 +236,21 @@ describe('COPY INTO from an S3 stage (through snowflake-sdk)', () => {
       "COPY INTO OPTS FROM @FLOE_STAGE/opts/ FILE_FORMAT = (TYPE = CSV FIELD_DELIMITER = '|' PARSE_HEADER = TRUE TRIM_SPACE = TRUE ENCODING = 'ISO-8859-1' BINARY_FORMAT = HEX COMPRESSION = NONE) MATCH_BY_COLUMN_NAME = CASE_INSENSITIVE",
     );
     expect(await h.sql('SELECT ID, NAME, HEX_ENCODE(BLOB) AS B FROM OPTS')).toEqual([{ ID: 7, NAME: 'Cataluña', B: 'DEADBEEF' }]);
+  });
+
+  it('bytes that are not UTF-8 fail their rows instead of being replaced silently (unless REPLACE_INVALID_CHARACTERS)', async () => {
+    await h.put('floe/latin1/part-00000.csv.gz', Buffer.concat([Buffer.from('id,name\n1,ok\n2,Catalu'), Buffer.from([0xf1]), Buffer.from('a\n')]));
+    await h.sql('CREATE TABLE LATIN (ID NUMBER(10,0), NAME VARCHAR)');
+    const e = await failure(h.sql('COPY INTO LATIN FROM @FLOE_STAGE/latin1/'));
+    expect(e.message).toContain('Invalid UTF8 detected');
+    expect(e.message).toContain('line 3');
+    const cont = await h.sql('COPY INTO LATIN FROM @FLOE_STAGE/latin1/ ON_ERROR = CONTINUE');
+    expect(cont.map((r) => [r.status, r.rows_loaded, r.errors_seen])).toEqual([['PARTIALLY_LOADED', 1, 1]]);
+    await h.sql("COPY INTO LATIN FROM @FLOE_STAGE/latin1/ FILE_FORMAT = (TYPE = CSV SKIP_HEADER = 1 REPLACE_INVALID_CHARACTERS = TRUE) FORCE = TRUE");
+    expect(await h.sql('SELECT ID, NAME FROM LATIN ORDER BY ID, NAME')).toEqual([
+      { ID: 1, NAME: 'ok' },
+      { ID: 1, NAME: 'ok' },
+      { ID: 2, NAME: 'Catalu\uFFFDa' },
+    ]);
   });
 });

@@ -115,6 +115,20 @@ describe('Snowpipe auto-ingest (through snowflake-sdk, s3rver events)', () => {
     expect(ids).not.toContain(30);
     expect(ids).toContain(32);
     expect(String((await status()).error)).toContain("Numeric value 'abc' is not recognized");
+    const failed = await h.sql(
+      "SELECT FILE_NAME, STATUS, ROW_PARSED, ROW_COUNT, ERROR_COUNT, FIRST_ERROR_MESSAGE, PIPE_NAME FROM TABLE(INFORMATION_SCHEMA.COPY_HISTORY(TABLE_NAME => 'SALES_LANDING', START_TIME => DATEADD(HOURS, -1, CURRENT_TIMESTAMP()))) WHERE STATUS <> 'Loaded'",
+    );
+    expect(failed).toEqual([
+      {
+        FILE_NAME: 'sales/dt=2026-11-27/run=20261127T010000000Z-00000004/part-00000.csv.gz',
+        STATUS: 'Load failed',
+        ROW_PARSED: 2,
+        ROW_COUNT: 0,
+        ERROR_COUNT: 1,
+        FIRST_ERROR_MESSAGE: "Numeric value 'abc' is not recognized",
+        PIPE_NAME: 'FLOE_SALES_PIPE',
+      },
+    ]);
   });
 
   it('a paused pipe keeps files pending and loads them when resumed', async () => {

@@ -73,6 +73,25 @@ describe('sql: the Snowflake dialect over DuckDB', () => {
     expect(await rows(other, 'select run_id from sales where id = 3')).toEqual([{ RUN_ID: 'r3' }]);
   });
 
+  it('a failed statement inside a transaction: compilation errors keep it, execution errors make COMMIT fail loudly', async () => {
+    await exec(conn, 'create table txlog (d date)');
+    await exec(conn, 'begin');
+    await exec(conn, "insert into txlog values ('2024-01-01')");
+    expect((await failure(exec(conn, 'select * from nowhere'))).code).toBe('002003');
+    await exec(conn, "insert into txlog values ('2024-01-02')");
+    await exec(conn, 'commit');
+    expect(await rows(conn, 'select count(*) as n from txlog')).toEqual([{ N: 2 }]);
+
+    await exec(conn, 'begin');
+    await exec(conn, "insert into txlog values ('2024-01-03')");
+    expect((await failure(exec(conn, "insert into txlog values ('not a date')"))).code).toBe('100038');
+    expect((await failure(exec(conn, "insert into txlog values ('2024-01-04')"))).message).toContain('Run ROLLBACK');
+    const commit = await failure(exec(conn, 'commit'));
+    expect(commit.message).toContain('Transaction rolled back, not committed');
+    // Nothing of the failed transaction is kept, and the session works again.
+    expect(await rows(conn, 'select count(*) as n from txlog')).toEqual([{ N: 2 }]);
+  });
+
   it('tells extensions when transactions end (autocommit, COMMIT, ROLLBACK)', async () => {
     ends.length = 0;
     await exec(conn, "update sales set run_id = 'r4' where id = 4");

@@ -1,12 +1,21 @@
 import * as arrow from 'apache-arrow';
 import type { TableSchema } from '../contracts/schema.js';
 import { buildArrowColumn, arrowType } from './arrow-columns.js';
+import type { ArrowRowGroup } from './csv-row-group-reader.js';
 import type { ParquetColumnKind } from './parquet-column-kind.js';
 import { loadParquetWasm } from './parquet-wasm-loader.js';
 import type { RowGroupValues } from './row-group-reader.js';
 
-/** What the part writer asks for next: a row group, or null to close the file. */
+/** What the text-based part writer asks for next: a row group, or null to close the file. */
 export type NextRowGroup = () => Promise<RowGroupValues | null>;
+
+/** What the Arrow part writer asks for next: a row group already built as Arrow data, or null. */
+export type NextArrowGroup = () => Promise<ArrowRowGroup | null>;
+
+/** Builds a text row group's Arrow columns (exact, or a FloeError naming the column). */
+export function arrowGroupFromText(schema: TableSchema, kinds: readonly ParquetColumnKind[], group: RowGroupValues): ArrowRowGroup {
+  return { rowCount: group.rowCount, children: schema.columns.map((c, i) => buildArrowColumn(c, kinds[i]!, group.columns[i]!)) };
+}
 
 export type ParquetCompression = 'snappy' | 'zstd' | 'none';
 
@@ -15,16 +24,15 @@ export type ParquetCompression = 'snappy' | 'zstd' | 'none';
  * data, handed over as one record batch, and its encoded bytes come out before the next is asked
  * for, so memory holds about one row group.
  */
-export async function* writeArrowParquetPart(schema: TableSchema, kinds: readonly ParquetColumnKind[], compression: ParquetCompression, rowGroupRows: number, next: NextRowGroup): AsyncGenerator<Uint8Array> {
+export async function* writeArrowParquetPart(schema: TableSchema, kinds: readonly ParquetColumnKind[], compression: ParquetCompression, rowGroupRows: number, next: NextArrowGroup): AsyncGenerator<Uint8Array> {
   const pw = await loadParquetWasm();
   const fields = schema.columns.map((c, i) => new arrow.Field(c.name, arrowType(kinds[i]!), true));
   const arrowSchema = new arrow.Schema(fields);
   let failure: unknown;
   let sentAny = false;
 
-  const toWasmBatches = (group: RowGroupValues) => {
-    const children = schema.columns.map((c, i) => buildArrowColumn(c, kinds[i]!, group.columns[i]!));
-    const struct = arrow.makeData({ type: new arrow.Struct(fields), length: group.rowCount, nullCount: 0, children });
+  const toWasmBatches = (group: ArrowRowGroup) => {
+    const struct = arrow.makeData({ type: new arrow.Struct(fields), length: group.rowCount, nullCount: 0, children: [...group.children] });
     const table = new arrow.Table([new arrow.RecordBatch(arrowSchema, struct)]);
     const wasmTable = pw.Table.fromIPCStream(arrow.tableToIPC(table, 'stream'));
     try {
@@ -40,7 +48,7 @@ export async function* writeArrowParquetPart(schema: TableSchema, kinds: readonl
         const group = await next();
         // An empty file still needs one (empty) batch to carry the schema.
         if (group === null && sentAny) return controller.close();
-        for (const b of toWasmBatches(group ?? { rowCount: 0, columns: schema.columns.map(() => []) })) controller.enqueue(b);
+        for (const b of toWasmBatches(group ?? arrowGroupFromText(schema, kinds, { rowCount: 0, columns: schema.columns.map(() => []) }))) controller.enqueue(b);
         sentAny = true;
         if (group === null) controller.close();
       } catch (e) {

@@ -6,10 +6,11 @@ import type { PartBounds, PartStats, SerializedPart, Serializer } from '../contr
 import { floeError, type FloeError } from '../errors.js';
 import { validateBounds } from '../util/bounds.js';
 import { asFloeError } from '../util/stream-errors.js';
-import { writeArrowParquetPart, type NextRowGroup, type ParquetCompression } from './arrow-parquet-part.js';
+import { arrowGroupFromText, writeArrowParquetPart, type ParquetCompression } from './arrow-parquet-part.js';
+import { CsvRowGroupReader, type ArrowRowGroup } from './csv-row-group-reader.js';
 import { parquetColumnKind, type ParquetColumnKind } from './parquet-column-kind.js';
 import { parquetjsLiteRefusal, writeParquetjsLitePart } from './parquetjs-lite-part.js';
-import { RowGroupReader } from './row-group-reader.js';
+import { RowGroupReader, type RowGroupValues } from './row-group-reader.js';
 
 /** Options of {@link createParquetSerializer}. */
 export interface ParquetSerializerOptions {
@@ -23,11 +24,12 @@ export interface ParquetSerializerOptions {
   readonly rowGroupRows?: number;
 }
 
-type PartWriter = typeof writeArrowParquetPart;
-
 /**
- * Writes the extractor's columnar batches (PostgreSQL text) as Parquet parts, typed from the
- * catalog schema, never from values:
+ * Writes the extractor's rows as Parquet parts, typed from the catalog schema, never from values.
+ * The `arrow` engine accepts COPY CSV bytes (`accepts: 'csv'`) and decodes them straight into Arrow
+ * column builders (integers, decimals up to 15 digits, dates, timestamps and text without a JS
+ * value per field); it also takes columnar text batches. `parquetjs-lite` takes columnar batches.
+ *
  *
  * | PostgreSQL | Parquet (Arrow) |
  * | --- | --- |
@@ -44,7 +46,7 @@ type PartWriter = typeof writeArrowParquetPart;
  *
  * Parts roll over at `maxRows` (exact) and `maxBytes` (encoded bytes, checked between row groups,
  * so a part may pass it by up to about two row groups). The first part is always produced, with
- * zero rows for an empty input. `serialize` throws a FloeError for a non-columnar stream, bad
+ * zero rows for an empty input. `serialize` throws a FloeError for a stream its engine cannot read, bad
  * bounds or a refused column.
  */
 export function createParquetSerializer(options: ParquetSerializerOptions = {}): Serializer {
@@ -57,7 +59,6 @@ export function createParquetSerializer(options: ParquetSerializerOptions = {}):
   if (engine === 'parquetjs-lite' && compression === 'zstd') {
     throw floeError('config', 'The parquetjs-lite engine cannot write zstd.', "Use compression 'snappy' or 'none', or the 'arrow' engine.", { object: 'compression' });
   }
-  const writePart: PartWriter = engine === 'arrow' ? writeArrowParquetPart : writeParquetjsLitePart;
 
   const check = (schema: TableSchema): Result<void, FloeError> => {
     if (engine === 'parquetjs-lite') {
@@ -71,21 +72,34 @@ export function createParquetSerializer(options: ParquetSerializerOptions = {}):
 
   async function* serialize(schema: TableSchema, rows: RowStream, bounds: PartBounds): AsyncGenerator<SerializedPart> {
     const table = `${schema.schema}.${schema.name}`;
-    if (rows.encoding !== 'columnar') {
-      throw floeError('internal', `The Parquet serializer was given a '${rows.encoding}' row stream.`, "Extract with encoding 'columnar' for the Parquet serializer.", { object: table });
-    }
     validateBounds(bounds);
     const checked = check(schema);
     if (checked.isErr()) throw checked.error;
     const kinds: ParquetColumnKind[] = schema.columns.map(parquetColumnKind);
+    if (engine === 'arrow') {
+      // COPY CSV bytes decode straight into Arrow builders; text batches still work (tests, other extractors).
+      const reader: GroupSource<ArrowRowGroup> =
+        rows.encoding === 'csv'
+          ? new CsvRowGroupReader(rows.chunks, schema, kinds, table)
+          : textGroups(new RowGroupReader(rows.batches, schema.columns.length, table), (g) => arrowGroupFromText(schema, kinds, g));
+      yield* parts(table, bounds, reader, (next) => writeArrowParquetPart(schema, kinds, compression, rowGroupRows, next));
+      return;
+    }
+    if (rows.encoding !== 'columnar') {
+      throw floeError('internal', `The parquetjs-lite Parquet serializer was given a '${rows.encoding}' row stream.`, "Extract with encoding 'columnar' for the parquetjs-lite engine.", { object: table });
+    }
     const reader = new RowGroupReader(rows.batches, schema.columns.length, table);
+    yield* parts(table, bounds, reader, (next) => writeParquetjsLitePart(schema, kinds, compression, rowGroupRows, next));
+  }
+
+  async function* parts<G extends { readonly rowCount: number }>(table: string, bounds: PartBounds, reader: GroupSource<G>, writePart: (next: () => Promise<G | null>) => AsyncGenerator<Uint8Array>): AsyncGenerator<SerializedPart> {
     try {
       let index = 0;
       do {
         const partIndex = index;
         let partRows = 0;
         let partBytes = 0;
-        const next: NextRowGroup = async () => {
+        const next = async (): Promise<G | null> => {
           if (partRows >= bounds.maxRows || partBytes >= bounds.maxBytes) return null;
           const group = await reader.take(Math.min(rowGroupRows, bounds.maxRows - partRows));
           if (group.rowCount === 0) return null;
@@ -98,7 +112,7 @@ export function createParquetSerializer(options: ParquetSerializerOptions = {}):
           const hash = createHash('sha256');
           let settled = false;
           try {
-            for await (const chunk of writePart(schema, kinds, compression, rowGroupRows, next)) {
+            for await (const chunk of writePart(next)) {
               partBytes += chunk.byteLength;
               hash.update(chunk);
               yield chunk;
@@ -123,5 +137,21 @@ export function createParquetSerializer(options: ParquetSerializerOptions = {}):
     }
   }
 
-  return { format: 'parquet', compression, accepts: 'columnar', check, serialize };
+  // The arrow engine reads COPY CSV (the fast path); parquetjs-lite reads text batches.
+  return { format: 'parquet', compression, accepts: engine === 'arrow' ? 'csv' : 'columnar', check, serialize };
+}
+
+/** Row groups on demand: the CSV decoder and the text batch reader both have this shape. */
+interface GroupSource<G> {
+  take(maxRows: number): Promise<G>;
+  hasMore(): Promise<boolean>;
+  close(): Promise<void>;
+}
+
+function textGroups<G>(reader: RowGroupReader, build: (g: RowGroupValues) => G): GroupSource<G> {
+  return {
+    take: async (maxRows) => build(await reader.take(maxRows)),
+    hasMore: () => reader.hasMore(),
+    close: () => reader.close(),
+  };
 }

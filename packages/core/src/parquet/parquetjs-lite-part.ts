@@ -1,3 +1,4 @@
+/// <reference path="./parquetjs-lite.d.ts" />
 import { PassThrough } from 'node:stream';
 import type { ColumnSchema, TableSchema } from '../contracts/schema.js';
 import { floeError, type FloeError } from '../errors.js';

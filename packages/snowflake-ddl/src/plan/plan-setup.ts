@@ -72,11 +72,12 @@ function integration(r: ResolvedSetup): PlanStep[] {
   return [
     step({
       phase: 'integration', type: 'INTEGRATION', name: r.integration,
-      // IF NOT EXISTS, never OR REPLACE: a replaced integration gets a new external id and the
-      // role's trust policy stops matching (docs.snowflake.com/en/sql-reference/sql/create-storage-integration).
+      // IF NOT EXISTS, never OR REPLACE: a replaced integration gets a new generated external id (the
+      // role's trust policy stops matching) and a new hidden id, which detaches every stage that
+      // references it (CREATE STORAGE INTEGRATION, usage notes).
       node: { kind: 'create', objectType: 'STORAGE INTEGRATION', name: r.integration, options: [
         opt('TYPE', kw('EXTERNAL_STAGE')),
-        opt('STORAGE_PROVIDER', str('S3')),
+        opt('STORAGE_PROVIDER', str(r.storageProvider)),
         opt('ENABLED', bool(true)),
         opt('STORAGE_AWS_ROLE_ARN', str(r.config.integration.awsRoleArn)),
         // Only the staging prefix: every stage URL must lie inside the allowed locations.

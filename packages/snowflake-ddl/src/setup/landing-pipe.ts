@@ -9,7 +9,8 @@ export const PART_PATTERN = '.*part-[0-9]+[.](csv[.]gz|parquet)';
 /**
  * The landing table: source columns (nullable: it records what arrived) + load metadata: the part
  * file (METADATA$FILENAME), the row in it (METADATA$FILE_ROW_NUMBER), the run id (the key's `run=`
- * segment, which sorts by time) and the load time. Append-only by use.
+ * segment, which sorts by time) and the load time (METADATA$START_SCAN_TIME, a TIMESTAMP_LTZ).
+ * Append-only by use.
  */
 export function landingTableNode(t: ResolvedTable): CreateTableNode {
   return {
@@ -40,9 +41,12 @@ function loadExpression(format: 'csv' | 'parquet', position: number, name: strin
 /**
  * `CREATE PIPE ... AUTO_INGEST = TRUE AS COPY INTO landing (cols) FROM (SELECT ...)`. The pipe's
  * COPY carries none of the options a pipe forbids (FILES, ON_ERROR = ABORT_STATEMENT, SIZE_LIMIT,
- * PURGE, RETURN_FAILED_ONLY, VALIDATION_MODE: docs.snowflake.com/en/sql-reference/sql/create-pipe,
+ * PURGE, FORCE, RETURN_FAILED_ONLY, VALIDATION_MODE: docs.snowflake.com/en/sql-reference/sql/create-pipe,
  * "Usage notes"); ON_ERROR stays at Snowpipe's default SKIP_FILE, so a bad file loads no row at all
- * and shows in COPY_HISTORY.
+ * and shows in COPY_HISTORY. Because the COPY has a query as its source, Snowflake ignores the file
+ * format's ERROR_ON_COLUMN_COUNT_MISMATCH here (CREATE FILE FORMAT, and "Transforming data during a
+ * load"): a file whose rows have more or fewer fields than expected is not rejected for that. The
+ * column count is therefore the writer's contract, not something this pipe can enforce.
  */
 export function pipeNode(r: ResolvedSetup, t: ResolvedTable): CreatePipeNode {
   const format = r.config.format;
@@ -57,8 +61,15 @@ export function pipeNode(r: ResolvedSetup, t: ResolvedTable): CreatePipeNode {
         ...t.columns.map((col, i) => loadExpression(format, i + 1, col.name, col.type)),
         'METADATA$FILENAME',
         'METADATA$FILE_ROW_NUMBER',
+        // 'e' makes REGEXP_SUBSTR return the first capture group when no group number is given
+        // (REGEXP_SUBSTR, regex_parameters); REGEXP_SUBSTR and PARSE_JSON are among the functions a
+        // COPY transformation supports ("Transforming data during a load").
         `REGEXP_SUBSTR(METADATA$FILENAME, ${c.literal('run=([^/]+)/')}, 1, 1, ${c.literal('e')})`,
-        'CURRENT_TIMESTAMP()',
+        // Not CURRENT_TIMESTAMP: CREATE PIPE's documentation advises against CURRENT_* functions in
+        // a pipe's COPY (a known issue makes their values hours earlier than the LOAD_TIME of
+        // COPY_HISTORY) and, like "Transforming data during a load", recommends
+        // METADATA$START_SCAN_TIME for the load time.
+        'METADATA$START_SCAN_TIME',
       ],
       stage: r.stage,
       path: `${t.path}/`,

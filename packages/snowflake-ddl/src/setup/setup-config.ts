@@ -130,10 +130,23 @@ export interface ResolvedSetup {
   readonly bucket: string;
   readonly prefix: string;
   readonly partition: 'aws' | 'aws-cn' | 'aws-us-gov';
-  /** `s3://bucket/prefix/` */
+  /** `S3`, `S3CHINA` or `S3GOV`: the integration's STORAGE_PROVIDER for the partition. */
+  readonly storageProvider: 'S3' | 'S3CHINA' | 'S3GOV';
+  /** `s3://bucket/prefix/` (`s3china://`, `s3gov://` in those partitions) */
   readonly stageUrl: string;
   readonly tables: readonly ResolvedTable[];
 }
+
+/**
+ * Snowflake names S3 differently per AWS partition: STORAGE_PROVIDER 'S3' | 'S3CHINA' | 'S3GOV' and
+ * the matching `s3://`, `s3china://`, `s3gov://` protocol in STORAGE_ALLOWED_LOCATIONS and stage URLs
+ * (CREATE STORAGE INTEGRATION; COPY INTO <table>, "protocol").
+ */
+const S3_LOCATION = {
+  aws: { provider: 'S3', protocol: 's3' },
+  'aws-cn': { provider: 'S3CHINA', protocol: 's3china' },
+  'aws-us-gov': { provider: 'S3GOV', protocol: 's3gov' },
+} as const;
 
 const BUCKET = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
 const SEGMENT = /^[A-Za-z0-9_.=-]+$/;
@@ -177,6 +190,8 @@ export function resolveSetup(config: FloeSnowflakeSetup): ResolvedSetup {
   const bucket = checkBucket(config.s3.bucket);
   const prefix = normalisePrefix(config.s3.prefix);
   if (!ROLE_ARN.test(config.integration.awsRoleArn)) configError(`${JSON.stringify(config.integration.awsRoleArn)} is not an IAM role ARN.`, 'Give the ARN of the role Snowflake will assume, e.g. arn:aws:iam::123456789012:role/floe-snowflake.', 'integration.awsRoleArn');
+  const rolePartition = config.integration.awsRoleArn.split(':')[1];
+  if (rolePartition !== (config.s3.partition ?? 'aws')) configError(`The role ${JSON.stringify(config.integration.awsRoleArn)} is in partition ${String(rolePartition)}, the bucket in ${config.s3.partition ?? 'aws'}.`, 'Set s3.partition to the partition of the bucket and of the role (aws, aws-cn or aws-us-gov); Snowflake reaches each partition through its own storage provider.', 's3.partition');
   if (config.tables.length === 0) configError('The setup lists no tables.', 'Add at least one table to `tables`.', 'tables');
   scheduleText(config.schedule);
   const failures = config.suspendTaskAfterFailures ?? 3;
@@ -189,6 +204,7 @@ export function resolveSetup(config: FloeSnowflakeSetup): ResolvedSetup {
   assertNoCollisions(tables.map((t) => t.path), 'S3 table paths');
   assertNoCollisions(tables.flatMap((t) => [t.pipe.name, t.stream.name, t.task.name]), `schema ${sc} pipes, streams and tasks`);
 
+  const partition = config.s3.partition ?? 'aws';
   return {
     config,
     database: { name: db },
@@ -199,8 +215,9 @@ export function resolveSetup(config: FloeSnowflakeSetup): ResolvedSetup {
     fileFormat: inSchema(config.fileFormat ?? (config.format === 'csv' ? 'FLOE_CSV' : 'FLOE_PARQUET')),
     bucket,
     prefix,
-    partition: config.s3.partition ?? 'aws',
-    stageUrl: `s3://${bucket}/${prefix}/`,
+    partition,
+    storageProvider: S3_LOCATION[partition].provider,
+    stageUrl: `${S3_LOCATION[partition].protocol}://${bucket}/${prefix}/`,
     tables,
   };
 }

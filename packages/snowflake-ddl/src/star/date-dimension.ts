@@ -28,7 +28,7 @@ export function dateTableNode(dd: ResolvedDateDimension): CreateTableNode {
     kind: 'createTable',
     name: dd.name,
     columns: [
-      { name: dd.key, type: { name: 'NUMBER', precision: 8, scale: 0 }, nullable: false, comment: 'YYYYMMDD' },
+      { name: dd.key, type: { name: 'NUMBER', precision: 8, scale: 0 }, nullable: false },
       { name: 'CALENDAR_DATE', type: { name: 'DATE' }, nullable: false },
       ...ATTRIBUTES.map(([name, type]) => ({ name, type, nullable: false })),
     ],

@@ -16,8 +16,8 @@ export function factTableNode(star: ResolvedStar): CreateTableNode {
     name: f.name,
     columns: [
       ...f.grain.map((g) => ({ name: g.name, type: g.type, nullable: false })),
-      ...(star.date ? [{ name: star.date.key, type: { name: 'NUMBER' as const, precision: 8, scale: 0 }, nullable: false, comment: `${star.date.name.name} key of the business date` }] : []),
-      ...star.dimensions.map((d) => ({ name: d.surrogateKey, type: { name: 'VARCHAR' as const, length: 64 }, nullable: false, comment: `the ${d.name.name} version valid on the business date` })),
+      ...(star.date ? [{ name: star.date.key, type: { name: 'NUMBER' as const, precision: 8, scale: 0 }, nullable: false }] : []),
+      ...star.dimensions.map((d) => ({ name: d.surrogateKey, type: { name: 'VARCHAR' as const, length: 64 }, nullable: false })),
       ...f.columns.map((col) => ({ name: col.name, type: col.type, nullable: true })),
     ],
     options: [opt('COMMENT', str(f.spec.comment ?? `floe: one row per (${f.grain.map((g) => g.name).join(', ')}), with the dimension versions valid on its business date`))],

@@ -49,15 +49,16 @@ export function scd2TableNode(d: ResolvedScd2): CreateTableNode {
     kind: 'createTable',
     name: d.name,
     columns: [
-      { name: d.surrogateKey, type: { name: 'VARCHAR', length: 64 }, nullable: false, comment: 'surrogate key: SHA-256 of the natural key and VALID_FROM (stable when the versions are recomputed)' },
+      { name: d.surrogateKey, type: { name: 'VARCHAR', length: 64 }, nullable: false },
       ...d.naturalKey.map((k) => ({ name: k.name, type: k.type, nullable: false })),
       ...d.tracked.map((k) => ({ name: k.name, type: k.type, nullable: true })),
-      { name: SCD2_COLUMNS.validFrom, type: { name: 'DATE' }, nullable: false, comment: 'first business date of this version (inclusive)' },
-      { name: SCD2_COLUMNS.validTo, type: { name: 'DATE' }, nullable: false, comment: `first business date of the next version (exclusive); ${END_OF_TIME} for the current one` },
+      { name: SCD2_COLUMNS.validFrom, type: { name: 'DATE' }, nullable: false },
+      { name: SCD2_COLUMNS.validTo, type: { name: 'DATE' }, nullable: false },
       { name: SCD2_COLUMNS.isCurrent, type: { name: 'BOOLEAN' }, nullable: false },
-      { name: SCD2_COLUMNS.trackedHash, type: { name: 'VARCHAR', length: 64 }, nullable: false, comment: `SHA-256 of the tracked values (${d.tracked.map((x) => x.name).join(', ')})` },
+      { name: SCD2_COLUMNS.trackedHash, type: { name: 'VARCHAR', length: 64 }, nullable: false },
     ],
-    options: [opt('COMMENT', str(d.spec.comment ?? `floe: SCD type 2 dimension on (${d.naturalKey.map((k) => k.name).join(', ')}), versions by business date`))],
+    // Column comments would say this per column; one table comment keeps the DDL portable.
+    options: [opt('COMMENT', str(`${d.spec.comment ?? `floe: SCD type 2 dimension on (${d.naturalKey.map((k) => k.name).join(', ')}), versions by business date`}. Valid when ${SCD2_COLUMNS.validFrom} <= date < ${SCD2_COLUMNS.validTo} (${END_OF_TIME} = open); ${d.surrogateKey.toUpperCase()} = SHA-256 of the natural key and ${SCD2_COLUMNS.validFrom}; ${SCD2_COLUMNS.trackedHash} = SHA-256 of ${d.tracked.map((x) => x.name).join(', ')}`))],
   };
 }
 

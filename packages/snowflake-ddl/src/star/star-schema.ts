@@ -77,10 +77,14 @@ export function starChecks(config: FloeSnowflakeSetup): StarCheck[] {
         {
           table: star.fact.name.name,
           check: `every fact has exactly one ${d.name.name} version, valid on its business date`,
+          // A join and a count, not a correlated scalar subquery (Snowflake accepts only simple ones).
           sql: [
-            `SELECT COUNT(*) FROM ${fact} AS f`,
-            `JOIN ${c.qualified(table.target)} AS src ON ${star.fact.grain.map((g) => `src.${id(g.name)} = f.${id(g.name)}`).join(' AND ')}`,
-            `WHERE (SELECT COUNT(*) FROM ${dim} AS d WHERE d.${sk} = f.${sk} AND ${d.naturalKey.map((k) => `d.${id(k.name)} = src.${id(k.name)}`).join(' AND ')} AND d.${from} <= ${businessDay(star, 'src')} AND ${businessDay(star, 'src')} < d.${to}) <> 1`,
+            `SELECT COUNT(*) FROM (SELECT COUNT(d.${sk}) AS ${id('VERSIONS')}`,
+            `  FROM ${fact} AS f`,
+            `  JOIN ${c.qualified(table.target)} AS src ON ${star.fact.grain.map((g) => `src.${id(g.name)} = f.${id(g.name)}`).join(' AND ')}`,
+            `  LEFT JOIN ${dim} AS d ON d.${sk} = f.${sk} AND ${d.naturalKey.map((k) => `d.${id(k.name)} = src.${id(k.name)}`).join(' AND ')} AND d.${from} <= ${businessDay(star, 'src')} AND ${businessDay(star, 'src')} < d.${to}`,
+            `  GROUP BY ${star.fact.grain.map((g) => `f.${id(g.name)}`).join(', ')}) AS x`,
+            `WHERE ${id('VERSIONS')} <> 1`,
           ].join('\n'),
         },
       );

@@ -155,6 +155,16 @@ async function transactionStatement(engine: Engine, session: Session, ctx: Engin
     return ok('transaction');
   }
   const committed = w === 'COMMIT';
+  if (session.state.inTransaction && session.transactionAborted) {
+    session.state.inTransaction = false;
+    session.transactionAborted = false;
+    await session.duck.run('ROLLBACK').catch(() => undefined);
+    await engine.transactionEnd(ctx, false);
+    if (committed) {
+      throw new SqlError('Transaction rolled back, not committed: a statement in it failed. Snowflake would have kept the other statements; the local Snowflake endpoint (DuckDB) cannot, so it fails loudly instead.', '000603', '40000');
+    }
+    return ok('transaction');
+  }
   if (session.state.inTransaction) {
     session.state.inTransaction = false;
     try {

@@ -41,6 +41,11 @@ export interface Session {
   readonly duck: DuckDBConnection;
   /** Serialises statements: a session runs one statement at a time, as in Snowflake. */
   queue: Promise<unknown>;
+  /**
+   * Set when a statement failed inside an explicit transaction. DuckDB then aborts the whole
+   * transaction, where Snowflake only rolls back the statement: COMMIT must fail, not pretend.
+   */
+  transactionAborted: boolean;
 }
 
 /** Declared Snowflake types per table, for DESC/SHOW COLUMNS and TIMESTAMP_TZ results. */
@@ -138,7 +143,7 @@ export class Engine implements EngineHandle {
       warehouse: (opts.warehouse ?? '').toUpperCase(),
       inTransaction: false,
     };
-    const session: Session = { state, parameters: { ...DEFAULT_PARAMETERS }, duck, queue: Promise.resolve() };
+    const session: Session = { state, parameters: { ...DEFAULT_PARAMETERS }, duck, queue: Promise.resolve(), transactionAborted: false };
     this.sessions.set(state.id, session);
     if (opts.database) {
       const db = identifierParts(opts.database)[0] ?? '';
@@ -236,6 +241,11 @@ export class Engine implements EngineHandle {
       result = await this.dispatch(session, ctx, sql, binds);
     } catch (e) {
       if (!wasInTransaction && !session.state.inTransaction) await this.transactionEnd(ctx, false);
+      if (session.state.inTransaction && wasInTransaction) {
+        if (session.transactionAborted) throw new SqlError('Statement not executed: an earlier statement of this transaction failed, and the local Snowflake endpoint (DuckDB) cannot continue it. Run ROLLBACK and retry the transaction.', '000603', '25P02');
+        // Only failures DuckDB executed abort its transaction; compilation errors leave it usable.
+        session.transactionAborted = await session.duck.run('SELECT 1').then(() => false, (probe: unknown) => /transaction is aborted/i.test(probe instanceof Error ? probe.message : String(probe)));
+      }
       throw fromDuckDbError(e);
     }
     if (result.kind !== 'transaction' && !wasInTransaction && !session.state.inTransaction) await this.transactionEnd(ctx, true);

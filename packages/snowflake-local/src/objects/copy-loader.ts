@@ -1,22 +1,19 @@
 /**
  * Executes a parsed COPY INTO for bulk COPY and for pipes: lists the stage, skips files the load
- * metadata already holds, reads each file (gzip detected), applies the file format and the
- * transformation, converts every value to its column's type exactly, follows ON_ERROR, inserts,
- * and reports one result row per file as Snowflake does.
+ * metadata already holds, reads each file (copy-file-rows), follows ON_ERROR, inserts in one
+ * transaction, records load metadata and COPY_HISTORY, and reports one result row per file.
  */
-import { gunzipSync } from 'node:zlib';
 import type { EngineContext } from '../engine/extension.js';
-import type { ObjectCatalog, Pipe, Stage } from './object-catalog.js';
-import type { CopyExpr, CopyStatement } from './copy-statement.js';
+import { loadFile, type FileOutcome, type OnError, type RowError } from './copy-file-rows.js';
+import type { CopyStatement } from './copy-statement.js';
 import { describeTarget, insertRows, type TargetColumn, type TargetTable } from './copy-target.js';
-import { evaluate, type StagedRecord, type TransformEnv } from './copy-transform.js';
-import { csvRecords } from './csv-records.js';
-import { ENCODINGS, resolveFormat, type CsvFormat, type FileFormat, type ParquetFormat } from './file-format-options.js';
+import type { TransformEnv } from './copy-transform.js';
+import { resolveFormat, type FileFormat } from './file-format-options.js';
+import type { ObjectCatalog, Pipe, Stage } from './object-catalog.js';
 import type { ParquetReader } from './parquet-records.js';
-import type { ObjectStore, StagedObject } from './s3-object-store.js';
+import type { ObjectStore } from './s3-object-store.js';
 import { compilationError, notEmulated, objectMissing, SnowflakeSqlError } from './snowflake-error.js';
 import { optionText, type OptionValue } from './sql-tokens.js';
-import { castValue, CastError, type LoadValue } from './value-casts.js';
 
 export interface LoaderDeps {
   readonly catalog: ObjectCatalog;
@@ -47,13 +44,14 @@ export interface FileLoadResult {
   readonly firstErrorColumnName: string | null;
   /** The file's ETag when it was read (bulk load metadata keys on path + ETag). */
   readonly etag: string;
+  readonly size: number;
 }
 
 const DAY_MS = 86_400_000;
 export const BULK_HISTORY_DAYS = 64;
 export const PIPE_HISTORY_DAYS = 14;
+export const COPY_HISTORY_DAYS = 14;
 
-type OnError = { readonly kind: 'ABORT_STATEMENT' } | { readonly kind: 'CONTINUE' } | { readonly kind: 'SKIP_FILE'; readonly limit: number; readonly percent: boolean };
 
 /** Options a pipe's COPY may not use (Snowflake rejects the CREATE PIPE). */
 export const PIPE_FORBIDDEN_OPTIONS = ['FILES', 'SIZE_LIMIT', 'PURGE', 'RETURN_FAILED_ONLY', 'VALIDATION_MODE'] as const;
@@ -131,24 +129,6 @@ export function copyPrefix(stage: Stage, stmt: CopyStatement): string {
   return stage.prefix + stmt.path;
 }
 
-interface RowError {
-  readonly message: string;
-  readonly code: string;
-  readonly line: number;
-  readonly character: number;
-  readonly column: string | null;
-  readonly row: number;
-}
-
-interface FileOutcome {
-  readonly object: StagedObject;
-  readonly path: string;
-  readonly rows: Array<Array<string | null>>;
-  readonly parsed: number;
-  readonly errors: number;
-  readonly firstError: RowError | undefined;
-}
-
 /** Runs the COPY; inserts the loaded rows and updates the load metadata. */
 export async function runCopy(ctx: EngineContext, deps: LoaderDeps, stmt: CopyStatement, mode: CopyMode): Promise<FileLoadResult[]> {
   const { catalog, store } = deps;
@@ -187,7 +167,8 @@ export async function runCopy(ctx: EngineContext, deps: LoaderDeps, stmt: CopySt
   // A pipe loading one notified file lists just that key, not its whole path again per file.
   const single = mode.kind === 'pipe' && mode.paths.length === 1 ? mode.paths[0] : undefined;
   const listed = await store.list(stage.bucket, single === undefined ? copyPrefix(stage, stmt) : stage.prefix + single);
-  const history = catalog.historyFor(table.qualified);
+  // Load metadata lives with the table: a table created again (OR REPLACE) starts without it.
+  const history = catalog.historyFor(table.identity);
   const wanted = mode.kind === 'pipe' ? new Set(mode.paths) : undefined;
   const candidates = listed.filter((o) => {
     if (o.key.endsWith('/')) return false;
@@ -230,6 +211,11 @@ export async function runCopy(ctx: EngineContext, deps: LoaderDeps, stmt: CopySt
   if (mode.kind === 'bulk') {
     for (const r of results) if (r.status !== 'LOAD_FAILED') history.set(r.path, { etag: r.etag, loadedAt: now });
   }
+  for (const r of results) {
+    catalog.copyHistory.push({ ...r, table: table.qualified, stageUrl: stage.url, loadedAt: now, pipe: mode.kind === 'pipe' ? mode.pipe.qualified : undefined });
+  }
+  // COPY_HISTORY covers the last 14 days.
+  while (catalog.copyHistory.length > 0 && now.getTime() - (catalog.copyHistory[0]?.loadedAt.getTime() ?? 0) > COPY_HISTORY_DAYS * DAY_MS) catalog.copyHistory.shift();
   return results;
 }
 
@@ -253,6 +239,7 @@ async function insertOutcome(ctx: EngineContext, table: TargetTable, targetColum
     firstErrorCharacter: o.firstError?.character ?? null,
     firstErrorColumnName: o.firstError?.column ?? null,
     etag: o.object.etag,
+    size: o.object.size,
   };
 }
 
@@ -270,198 +257,6 @@ function abortError(e: RowError, path: string): SnowflakeSqlError {
   const advice =
     "  If you would like to continue loading when an error is encountered, use other values such as 'SKIP_FILE' or 'CONTINUE' for the ON_ERROR option. For more information on loading options, please run 'info loading_data' in a SQL client.";
   return new SnowflakeSqlError(`${e.message}\n${where}\n${advice}`, e.code, e.code === '100080' ? '22000' : '22018');
-}
-
-function decompress(bytes: Uint8Array, compression: CsvFormat['compression'], path: string): Uint8Array {
-  const gz = bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b;
-  if (compression === 'NONE' || (compression === 'AUTO' && !gz)) return bytes;
-  try {
-    return gunzipSync(bytes);
-  } catch (e) {
-    throw new SnowflakeSqlError(`Invalid data encountered during decompression for file: '${path}',compression type used: 'GZIP', cause: '${e instanceof Error ? e.message : String(e)}'`, '100078', '22000');
-  }
-}
-
-async function loadFile(
-  deps: LoaderDeps,
-  object: StagedObject,
-  path: string,
-  format: FileFormat,
-  stmt: CopyStatement,
-  table: TargetTable,
-  targetColumns: readonly TargetColumn[],
-  matchByName: string,
-  onError: OnError,
-  env: TransformEnv,
-): Promise<FileOutcome> {
-  const raw = await deps.store.get(object.bucket, object.key);
-  const bytes = decompress(raw, format.compression, path);
-  const meta = (name: string): LoadValue => {
-    switch (name) {
-      case 'METADATA$FILENAME':
-        return { t: 'text', v: path };
-      case 'METADATA$FILE_CONTENT_KEY':
-        return { t: 'text', v: object.etag };
-      case 'METADATA$FILE_LAST_MODIFIED':
-        return { t: 'text', v: `${object.lastModified.toISOString().replace('T', ' ').slice(0, 23)} +00:00` };
-      case 'METADATA$START_SCAN_TIME':
-        return { t: 'text', v: `${env.now.toISOString().replace('T', ' ').slice(0, 23)} +00:00` };
-      default:
-        return null;
-    }
-  };
-  const rows: Array<Array<string | null>> = [];
-  let parsed = 0;
-  let errors = 0;
-  let firstError: RowError | undefined;
-  const columnLabel = (k: number): string => {
-    const col = targetColumns[k] as TargetColumn;
-    const position = table.columns.indexOf(col) + 1;
-    return `"${tableName(table.qualified)}"["${col.name}":${position}]`;
-  };
-  const fail = (e: RowError): void => {
-    errors += 1;
-    firstError ??= e;
-  };
-  const convert = (values: readonly LoadValue[], line: number, row: number, characterOf: (k: number) => number): Array<string | null> | undefined => {
-    const out: Array<string | null> = [];
-    for (let k = 0; k < targetColumns.length; k += 1) {
-      const col = targetColumns[k] as TargetColumn;
-      try {
-        const v = castValue(values[k] ?? null, col.type, env.binaryFormat);
-        // A NULL into a NOT NULL column is a row error (ON_ERROR applies), not a failed statement.
-        if (v === null && !col.nullable) throw new CastError('NULL result in a non-nullable column', '100072');
-        out.push(v);
-      } catch (e) {
-        if (!(e instanceof CastError)) throw e;
-        fail({ message: e.message, code: e.code, line, character: characterOf(k), column: columnLabel(k), row });
-        return undefined;
-      }
-    }
-    return out;
-  };
-  const evaluateAll = (record: StagedRecord, line: number, row: number, characterOf: (k: number) => number): Array<string | null> | undefined => {
-    const transform = stmt.transform as readonly CopyExpr[];
-    const values: LoadValue[] = [];
-    for (let k = 0; k < transform.length; k += 1) {
-      try {
-        values.push(evaluate(transform[k] as CopyExpr, record, env));
-      } catch (e) {
-        if (!(e instanceof CastError)) throw e;
-        fail({ message: e.message, code: e.code, line, character: characterOf(k), column: columnLabel(k), row });
-        return undefined;
-      }
-    }
-    return convert(values, line, row, characterOf);
-  };
-  const stop = (): boolean => onError.kind === 'ABORT_STATEMENT' && firstError !== undefined;
-
-  if (format.type === 'CSV') {
-    const decoder = new TextDecoder(ENCODINGS[format.encoding] ?? 'utf-8', { ignoreBOM: false });
-    const text = decoder.decode(bytes);
-    let header: string[] | undefined;
-    let skipped = 0;
-    let row = 0;
-    for (const record of csvRecords(text, format)) {
-      if (skipped < format.skipHeader) {
-        skipped += 1;
-        continue;
-      }
-      if (format.parseHeader && header === undefined) {
-        header = record.fields.map((f) => f.value ?? '');
-        continue;
-      }
-      row += 1;
-      parsed += 1;
-      const characterOf = (k: number): number => record.fields[k]?.character ?? 1;
-      if (record.error !== undefined) {
-        fail({ message: record.error, code: '100065', line: record.line, character: characterOf(record.fields.length - 1), column: null, row });
-        if (stop()) break;
-        continue;
-      }
-      const fieldValue = (n: number): LoadValue => {
-        const f = record.fields[n - 1];
-        return f === undefined || f.value === null ? null : { t: 'text', v: f.value };
-      };
-      let out: Array<string | null> | undefined;
-      if (stmt.transform !== undefined) {
-        const staged: StagedRecord = {
-          field: fieldValue,
-          meta: (name) => (name === 'METADATA$FILE_ROW_NUMBER' ? { t: 'text', v: String(row) } : meta(name)),
-        };
-        const fieldOfExpr = (k: number): number => {
-          const e = stmt.transform?.[k];
-          const base = e?.k === 'cast' ? e.e : e;
-          return base?.k === 'field' ? characterOf(base.n - 1) : 1;
-        };
-        out = evaluateAll(staged, record.line, row, fieldOfExpr);
-      } else if (matchByName !== 'NONE') {
-        const names = header ?? [];
-        const values = targetColumns.map((col) => {
-          const idx = names.findIndex((h) => (matchByName === 'CASE_SENSITIVE' ? h === col.name : h.toUpperCase() === col.name.toUpperCase()));
-          return idx < 0 ? null : fieldValue(idx + 1);
-        });
-        out = convert(values, record.line, row, (k) => characterOf(names.findIndex((h) => h.toUpperCase() === targetColumns[k]?.name.toUpperCase())));
-      } else {
-        if (format.errorOnColumnCountMismatch && record.fields.length !== targetColumns.length) {
-          fail({
-            message: `Number of columns in file (${record.fields.length}) does not match that of the corresponding table (${targetColumns.length}), use file format option error_on_column_count_mismatch=false to ignore this error`,
-            code: '100080',
-            line: record.line,
-            character: 1,
-            column: null,
-            row,
-          });
-          if (stop()) break;
-          continue;
-        }
-        out = convert(
-          targetColumns.map((_, k) => fieldValue(k + 1)),
-          record.line,
-          row,
-          characterOf,
-        );
-      }
-      if (out !== undefined) rows.push(out);
-      else if (stop()) break;
-    }
-  } else {
-    const pq = await deps.parquet.read(bytes, path, (format as ParquetFormat).binaryAsText);
-    let row = 0;
-    for (const values of pq.rows) {
-      row += 1;
-      parsed += 1;
-      const byName = new Map<string, string>();
-      pq.columns.forEach((c, k) => byName.set(c, values[k] ?? 'null'));
-      const objectText = `{${pq.columns.map((c, k) => `${JSON.stringify(c)}:${values[k] ?? 'null'}`).join(',')}}`;
-      const json = (t: string | undefined): LoadValue | undefined => (t === undefined ? undefined : t === 'null' ? null : { t: 'json', v: t });
-      let out: Array<string | null> | undefined;
-      if (stmt.transform !== undefined) {
-        const staged: StagedRecord = {
-          field: (n) => (n === 1 ? { t: 'json', v: objectText } : null),
-          column: (name) => json(byName.get(name)),
-          meta: (name) => (name === 'METADATA$FILE_ROW_NUMBER' ? { t: 'text', v: String(row) } : meta(name)),
-        };
-        out = evaluateAll(staged, row, row, () => 1);
-      } else if (matchByName !== 'NONE') {
-        const vals = targetColumns.map((col) => {
-          const name = pq.columns.find((c) => (matchByName === 'CASE_SENSITIVE' ? c === col.name : c.toUpperCase() === col.name.toUpperCase()));
-          return name === undefined ? null : (json(byName.get(name)) ?? null);
-        });
-        out = convert(vals, row, row, () => 1);
-      } else {
-        out = convert([{ t: 'json', v: objectText }], row, row, () => 1);
-      }
-      if (out !== undefined) rows.push(out);
-      else if (stop()) break;
-    }
-  }
-  return { object, path, rows, parsed, errors, firstError };
-}
-
-function tableName(qualified: string): string {
-  const dot = qualified.lastIndexOf('.');
-  return (dot < 0 ? qualified : qualified.slice(dot + 1)).replace(/^"|"$/g, '');
 }
 
 /** Files a pipe would load under its COPY path (used by REFRESH and event routing). */

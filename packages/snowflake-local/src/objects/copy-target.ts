@@ -23,6 +23,8 @@ export interface TargetColumn {
 export interface TargetTable {
   /** `DB.SCHEMA.NAME` as EngineContext.qualify gives it. */
   readonly qualified: string;
+  /** Changes when the table is dropped and created again (load metadata belongs to one table, not a name). */
+  readonly identity: string;
   readonly columns: readonly TargetColumn[];
 }
 
@@ -51,7 +53,10 @@ export async function describeTarget(ctx: EngineContext, written: string): Promi
     columns.push({ name, type, nullable: nullAt < 0 || row[nullAt] !== 'N' });
   }
   if (columns.length === 0) throw objectMissing('Table', qualified);
-  return { qualified, columns };
+  const [database, schema, name] = nameParts(qualified);
+  const oid = await ctx.duck.runAndReadAll('SELECT table_oid FROM duckdb_tables() WHERE database_name = $1 AND schema_name = $2 AND table_name = $3', [database ?? '', schema ?? '', name ?? '']);
+  const identity = `${qualified}#${String(oid.getRowsJS()[0]?.[0] ?? '')}`;
+  return { qualified, identity, columns };
 }
 
 /** DuckDB SQL reading staged text column `c` as the target column's value. */

@@ -90,7 +90,8 @@ export function* csvRecords(text: string, f: CsvFormat): Generator<CsvRecord> {
           break;
         }
         if (f.trimSpace) while (text[k] === ' ' || text[k] === '\t') k += 1;
-        fields.push({ value: nullIf(value, true, f), quoted: true, character });
+        // NULL_IF applies to enclosed values too (so `"NA"` is NULL when NA is listed).
+        fields.push({ value: f.nullIf.includes(value) ? null : value, quoted: true, character });
         const fe = atFieldEnd(k);
         const re = atRecordEnd(k);
         if (fe > 0) i = k + fe;
@@ -160,8 +161,4 @@ export function* csvRecords(text: string, f: CsvFormat): Generator<CsvRecord> {
     if (blank && f.skipBlankLines) continue;
     yield error === undefined ? { fields, line: recordLine } : { fields, line: recordLine, error };
   }
-}
-
-function nullIf(value: string, _quoted: boolean, f: CsvFormat): string | null {
-  return f.nullIf.includes(value) ? null : value;
 }

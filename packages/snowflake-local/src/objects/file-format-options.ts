@@ -26,6 +26,8 @@ export interface CsvFormat {
   readonly dateFormat: string;
   readonly timestampFormat: string;
   readonly skipBlankLines: boolean;
+  /** Invalid UTF-8 becomes U+FFFD instead of a row error. */
+  readonly replaceInvalidCharacters: boolean;
 }
 
 export interface ParquetFormat {
@@ -58,6 +60,7 @@ export const DEFAULT_CSV: CsvFormat = {
   dateFormat: 'AUTO',
   timestampFormat: 'AUTO',
   skipBlankLines: false,
+  replaceInvalidCharacters: false,
 };
 
 export const DEFAULT_PARQUET: ParquetFormat = {
@@ -160,9 +163,11 @@ function applyCsv(base: CsvFormat, options: OptionMap): CsvFormat {
         if (v !== 'AUTO') throw notEmulated(`${key} = '${v}' (only AUTO)`);
         break;
       }
+      case 'REPLACE_INVALID_CHARACTERS':
+        f.replaceInvalidCharacters = bool(key, value);
+        break;
       case 'TIME_FORMAT':
       case 'VALIDATE_UTF8':
-      case 'REPLACE_INVALID_CHARACTERS':
       case 'SKIP_BYTE_ORDER_MARK':
       case 'FILE_EXTENSION':
       case 'MULTI_LINE':

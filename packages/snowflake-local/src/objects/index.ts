@@ -4,6 +4,7 @@
  */
 import type { EngineExtension, EngineHandle, StatementHandler } from '../engine/extension.js';
 import { copyHandlers } from './copy-handler.js';
+import { copyHistoryHandler } from './copy-history.js';
 import { fileFormatHandlers } from './file-format-handlers.js';
 import { integrationHandlers } from './integration-handlers.js';
 import { ObjectCatalog } from './object-catalog.js';
@@ -74,6 +75,7 @@ export function createObjectsExtension(opts: ObjectsExtensionOptions = {}): Obje
     ...stageHandlers(state),
     ...copyHandlers(state),
     ...pipeHandlers(state, ingest),
+    copyHistoryHandler(state),
   ];
   return {
     handlers,

@@ -3,6 +3,7 @@
  * their identifier); file formats, stages and pipes are keyed by `DB.SCHEMA.NAME` as
  * `EngineContext.qualify` gives it.
  */
+import type { FileLoadResult } from './copy-loader.js';
 import type { CopyStatement } from './copy-statement.js';
 import type { FileFormat } from './file-format-options.js';
 import type { OptionMap } from './sql-tokens.js';
@@ -76,13 +77,25 @@ export interface Pipe extends Ownership {
 /** Bulk COPY load metadata for one table: path → ETag and load time. Kept 64 days. */
 export type TableLoadHistory = Map<string, { readonly etag: string; readonly loadedAt: Date }>;
 
+/** One file load, bulk or by a pipe, as COPY_HISTORY reports it. */
+export interface CopyHistoryEntry extends FileLoadResult {
+  /** The target table's qualified name. */
+  readonly table: string;
+  readonly stageUrl: string;
+  readonly loadedAt: Date;
+  /** The pipe's qualified name when a pipe loaded the file. */
+  readonly pipe: string | undefined;
+}
+
 export class ObjectCatalog {
   readonly integrations = new Map<string, StorageIntegration>();
   readonly fileFormats = new Map<string, NamedFileFormat>();
   readonly stages = new Map<string, Stage>();
   readonly pipes = new Map<string, Pipe>();
-  /** Keyed by the target table's qualified name. */
+  /** Keyed by the target table's identity (qualified name + DuckDB table oid). */
   readonly tableHistory = new Map<string, TableLoadHistory>();
+  /** Every file load, oldest first (COPY_HISTORY reads it). */
+  readonly copyHistory: CopyHistoryEntry[] = [];
   /** Bucket → the NotificationConfiguration JSON last put on it. */
   readonly bucketNotifications = new Map<string, unknown>();
 
