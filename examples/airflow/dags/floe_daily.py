@@ -14,7 +14,7 @@ key, so nothing is duplicated. floe's exit codes decide what is retried:
 * 3 verify found differences: retried, because Snowflake's merge task may not have run yet.
 
 Settings come from the worker's environment (read when the DAG file is parsed):
-``FLOE_BIN`` (default ``floe``), ``FLOE_CONFIG`` (path of the floe config on the workers),
+``FLOE_BIN`` (default ``floe``; may hold arguments, e.g. ``node /opt/floe/bin.js``), ``FLOE_CONFIG`` (path of the floe config on the workers),
 ``FLOE_SCHEDULE`` (default ``30 1 * * *``), ``FLOE_TIME_ZONE`` (default ``UTC``, should be the
 config's ``run.timeZone``), ``FLOE_VERIFY_DELAY_MINUTES`` (default 30). The secrets the config names
 (``source.passwordEnv``, the Snowflake private key variable) must be in the workers' environment,
@@ -26,6 +26,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import shlex
 import subprocess
 from datetime import datetime, timedelta, timezone
 
@@ -57,7 +58,7 @@ def floe(*args: str) -> dict:
     Raises AirflowFailException (no retry) on a usage/configuration error, AirflowException
     (retried) on any other failure.
     """
-    command = [FLOE_BIN, *args, "--config", FLOE_CONFIG, "--json"]
+    command = [*shlex.split(FLOE_BIN), *args, "--config", FLOE_CONFIG, "--json"]
     log.info("running %s", " ".join(command))
     done = subprocess.run(command, capture_output=True, text=True, check=False)
     if done.stderr:

@@ -14,7 +14,7 @@ export { planTeardown, type TeardownOptions } from './plan/plan-teardown.js';
 export { renderPlanScript } from './plan/plan-script.js';
 export type { PlanStep, SetupPlan, SetupPhase, PlanObjectType } from './plan/plan-types.js';
 export { iamPermissionsPolicy, iamTrustPolicy, type IamPolicyDocument, type IamStatement, type AwsPartition } from './aws/iam-policies.js';
-export { bucketNotification, queueConfiguration, setupBucketNotification, type BucketNotificationConfiguration, type QueueConfiguration } from './aws/bucket-notification.js';
+export { bucketNotification, mergeBucketNotification, notificationsOverlap, queueConfiguration, setupBucketNotification, type BucketNotificationConfiguration, type ExistingFilterRule, type ExistingNotificationTarget, type QueueConfiguration } from './aws/bucket-notification.js';
 export { rsaPublicKeyStep } from './auth/rsa-public-key.js';
 export type { StarSchemaSpec, Scd2DimensionSpec, DateDimensionSpec, FactTableSpec } from './star/star-spec.js';
 export { SCD2_COLUMNS, END_OF_TIME } from './star/star-spec.js';

@@ -150,4 +150,18 @@ describe('protocol: slow queries take the 333333 in-progress path', () => {
     expect(await rows(conn, 'select 7 as seven')).toEqual([{ SEVEN: 7 }]);
     expect(seen).toEqual(['333333']);
   });
+
+  it('monitoring reports RUNNING while an async query works, then SUCCESS with its rows', async () => {
+    const queryId = await new Promise<string>((resolve, reject) => {
+      conn.execute({ sqlText: 'select 40 + 2 as answer', asyncExec: true, complete: (err: Error | undefined, stmt: { getQueryId(): string }) => (err ? reject(err) : resolve(stmt.getQueryId())) } as never);
+    });
+    expect(await conn.getQueryStatus(queryId)).toBe('RUNNING');
+    const stmt = await conn.getResultsFromQueryId({ queryId, sqlText: '' } as never);
+    const got = await new Promise<unknown[]>((resolve, reject) => {
+      const out: unknown[] = [];
+      stmt.streamRows().on('data', (r: unknown) => out.push(r)).on('end', () => resolve(out)).on('error', reject);
+    });
+    expect(got).toEqual([{ ANSWER: 42 }]);
+    expect(await conn.getQueryStatus(queryId)).toBe('SUCCESS');
+  });
 });
