@@ -22,9 +22,9 @@ const zodEnglishOnly: EsbuildPlugin = {
   },
 };
 
-// What parquet-wasm's CommonJS build (and pg's optional native binding probe) expect of a CommonJS
-// module, provided once at the top of the ESM bundle: `require` for Node built-ins, and
-// `__dirname` so parquet-wasm finds `parquet_wasm_bg.wasm`, copied next to index.mjs.
+// What bundled CommonJS modules expect, provided once at the top of the ESM bundle: `require` (for
+// Node built-ins, and for core's Parquet worker, which resolves parquet-wasm from this file), and
+// `__filename`/`__dirname`.
 const cjsShim = [
   "import { createRequire as __floeRequire } from 'node:module';",
   "import { fileURLToPath as __floePath } from 'node:url';",
@@ -36,8 +36,12 @@ const cjsShim = [
 
 /**
  * The deployment bundle: one minified ESM file with every dependency inside, for Lambda's
- * nodejs24.x runtime (target node22, so it loads on nodejs22.x too). snowflake-sdk stays out: the
- * function only extracts, and core loads the driver lazily, only to provision.
+ * nodejs24.x runtime (target node22, so it loads on nodejs22.x too), with two exceptions:
+ * - snowflake-sdk stays out: the function only extracts, and core loads the driver lazily, only to
+ *   provision;
+ * - parquet-wasm is shipped as itself (scripts/make-zip.mjs copies its Node build, .wasm included,
+ *   to node_modules/parquet-wasm beside index.mjs): core loads it lazily, and its Parquet worker
+ *   thread `require`s it by the path it resolves at run time, which a bundled copy cannot serve.
  */
 export default defineConfig({
   entry: { index: 'src/lambda-entry.ts' },
@@ -57,7 +61,7 @@ export default defineConfig({
   esbuildOptions(options) {
     // Workspace packages from their sources, like the tests see them.
     options.conditions = ['source', 'node'];
-    options.external = ['snowflake-sdk', 'pg-native'];
+    options.external = ['snowflake-sdk', 'pg-native', 'parquet-wasm'];
     options.legalComments = 'none';
   },
 });

@@ -1,9 +1,11 @@
 // Completes the Lambda deployment package after `tsup --config tsup.lambda.config.ts`: copies
-// parquet-wasm's .wasm file next to the bundle (its Node build reads it from `__dirname`) and
-// zips both into dist/lambda.zip, ready for `aws lambda update-function-code` or SAM.
-import { copyFileSync, createWriteStream, readFileSync, statSync } from 'node:fs';
+// parquet-wasm's Node build (its CommonJS module, which reads parquet_wasm_bg.wasm next to itself)
+// to node_modules/parquet-wasm beside the bundle, where both core's lazy import and its Parquet
+// worker thread resolve it, then zips everything into dist/lambda.zip, ready for
+// `aws lambda update-function-code` or SAM (handler `index.handler`).
+import { cpSync, createWriteStream, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { dirname, join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import yazl from 'yazl';
 
@@ -11,17 +13,28 @@ const pkgDir = join(dirname(fileURLToPath(import.meta.url)), '..');
 const outDir = join(pkgDir, 'dist', 'lambda');
 const zipPath = join(pkgDir, 'dist', 'lambda.zip');
 
-// Resolved from core, which depends on parquet-wasm: the same file the bundle's code was built from.
+// Resolved from core, which depends on parquet-wasm: the very version the bundle was built against.
 const fromCore = createRequire(join(pkgDir, '..', 'core', 'package.json'));
-const wasm = fromCore.resolve('parquet-wasm/node/parquet_wasm_bg.wasm');
-copyFileSync(wasm, join(outDir, 'parquet_wasm_bg.wasm'));
+// (`./node/parquet_wasm_bg.wasm` is an exported subpath; `./package.json` is not.)
+const source = dirname(dirname(fromCore.resolve('parquet-wasm/node/parquet_wasm_bg.wasm')));
+const target = join(outDir, 'node_modules', 'parquet-wasm');
+rmSync(target, { recursive: true, force: true });
+mkdirSync(join(target, 'node'), { recursive: true });
+for (const name of ['package.json', 'LICENSE_APACHE', 'LICENSE_MIT']) cpSync(join(source, name), join(target, name));
+// Only what Node loads (the `node` export condition): no browser builds, no type declarations.
+for (const name of ['package.json', 'parquet_wasm.js', 'parquet_wasm_bg.wasm']) cpSync(join(source, 'node', name), join(target, 'node', name));
 
-// A fixed timestamp: the same sources give the same zip (and the same CodeSha256 in Lambda).
+function files(dir) {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? files(join(dir, e.name)) : [join(dir, e.name)]));
+}
+
+// A fixed timestamp and order: the same sources give the same zip (and the same CodeSha256 in Lambda).
 const mtime = new Date('2000-01-01T00:00:00Z');
 const zip = new yazl.ZipFile();
-for (const name of ['index.mjs', 'parquet_wasm_bg.wasm']) {
-  zip.addBuffer(readFileSync(join(outDir, name)), name, { mtime, mode: 0o644 });
-}
+const entries = files(outDir)
+  .map((p) => relative(outDir, p).split(sep).join('/'))
+  .sort();
+for (const name of entries) zip.addBuffer(readFileSync(join(outDir, name)), name, { mtime, mode: 0o644 });
 zip.end();
 await new Promise((resolve, reject) => {
   const out = createWriteStream(zipPath);
@@ -31,4 +44,5 @@ await new Promise((resolve, reject) => {
 });
 
 const mib = (n) => `${(n / 1024 / 1024).toFixed(2)} MiB`;
-console.log(`lambda: dist/lambda.zip ${mib(statSync(zipPath).size)} (index.mjs ${mib(statSync(join(outDir, 'index.mjs')).size)}, parquet_wasm_bg.wasm ${mib(statSync(join(outDir, 'parquet_wasm_bg.wasm')).size)} unzipped)`);
+const unzipped = entries.reduce((n, name) => n + statSync(join(outDir, name)).size, 0);
+console.log(`lambda: dist/lambda.zip ${mib(statSync(zipPath).size)} (${entries.length} files, ${mib(unzipped)} unzipped; index.mjs ${mib(statSync(join(outDir, 'index.mjs')).size)})`);

@@ -19,6 +19,22 @@ function runOf(r: LambdaRunReport, table: string, date?: string) {
   return run.report;
 }
 
+/** Entry names from the zip's central directory (end record: the last 22 bytes, no zip comment). */
+function zipEntries(zip: Buffer): string[] {
+  const end = zip.length - 22;
+  expect(zip.readUInt32LE(end)).toBe(0x06054b50);
+  const count = zip.readUInt16LE(end + 10);
+  let at = zip.readUInt32LE(end + 16);
+  const names: string[] = [];
+  for (let i = 0; i < count; i++) {
+    expect(zip.readUInt32LE(at)).toBe(0x02014b50);
+    const [nameLength, extraLength, commentLength] = [zip.readUInt16LE(at + 28), zip.readUInt16LE(at + 30), zip.readUInt16LE(at + 32)];
+    names.push(zip.toString('utf8', at + 46, at + 46 + nameLength));
+    at += 46 + nameLength + extraLength + commentLength;
+  }
+  return names.sort();
+}
+
 /** Lambda's runtime shows `trace` to whoever invoked: it must hold the message only, no code frames. */
 function expectNoStackFrames(outcome: Invoked): void {
   expect(outcome.trace?.some((l) => /^\s+at /.test(l))).toBe(false);
@@ -57,16 +73,18 @@ describe.skipIf(NODE24_MISSING)(`the built bundle under Node 24 ${NODE24_MISSING
     await fx?.stop();
   });
 
-  it('is one ESM file plus the parquet-wasm asset, zipped, without snowflake-sdk', () => {
+  it('is one ESM file plus parquet-wasm\'s Node build (.wasm included), zipped, without snowflake-sdk', () => {
     const zip = readFileSync(zipPath);
     const bundle = readFileSync(bundlePath, 'utf8');
-    // Local file headers name each entry; the zip holds exactly these two.
-    const names = [...zip.toString('latin1').matchAll(/PK\x03\x04[\s\S]{26}/g)].map((m) => {
-      const at = (m.index ?? 0) + 26;
-      const len = zip.readUInt16LE(at);
-      return zip.toString('utf8', at + 4, at + 4 + len);
-    });
-    expect(names.sort()).toEqual(['index.mjs', 'parquet_wasm_bg.wasm']);
+    expect(zipEntries(zip)).toEqual([
+      'index.mjs',
+      'node_modules/parquet-wasm/LICENSE_APACHE',
+      'node_modules/parquet-wasm/LICENSE_MIT',
+      'node_modules/parquet-wasm/node/package.json',
+      'node_modules/parquet-wasm/node/parquet_wasm.js',
+      'node_modules/parquet-wasm/node/parquet_wasm_bg.wasm',
+      'node_modules/parquet-wasm/package.json',
+    ]);
     expect(statSync(zipPath).size).toBeLessThan(50 * 1024 * 1024); // Lambda's direct-upload limit
     expect(bundle).toMatch(/export\s*\{[^}]*as handler/);
     expect(bundle).not.toMatch(/snowflakecomputing|require\("snowflake-sdk"\)|import\("snowflake-sdk"\)/);
@@ -98,11 +116,14 @@ describe.skipIf(NODE24_MISSING)(`the built bundle under Node 24 ${NODE24_MISSING
     expect(changes.rows).toBe(2823);
     expect(await fx.keys('scheduled/sales_changes/_watermark.json')).toEqual(['scheduled/sales_changes/_watermark.json']);
 
-    // Parquet written through the bundled parquet-wasm (its .wasm read next to index.mjs).
+    // Parquet written through the shipped parquet-wasm (node_modules/parquet-wasm beside index.mjs).
     const parquet = runOf(r1, 'sales_parquet', '2005-05-31');
     expect(parquet.rows).toBe(truth.rows);
     const pq = parquet.files[0]!;
     expect(pq.key).toMatch(/\/part-00000\.parquet$/);
+    const pqBytes = await fx.bytes(pq.key);
+    expect(pqBytes.length).toBe(pq.bytes);
+    expect([pqBytes.subarray(0, 4).toString(), pqBytes.subarray(-4).toString()]).toEqual(['PAR1', 'PAR1']);
 
     expect(await fx.keys('scheduled/_staging/')).toEqual([]);
     expect(await fx.floeConnections()).toBe(0);

@@ -80,6 +80,17 @@ describe('wire types round-trip exactly through snowflake-sdk', () => {
     await exec(conn, "alter session set TIMEZONE = 'UTC'");
   });
 
+  it('a table with TIMESTAMP_TZ and TIMESTAMP_LTZ columns types each result column as declared', async () => {
+    await exec(conn, 'create table both_tz (event_at timestamp_tz, loaded_at timestamp_ltz)');
+    await exec(conn, "insert into both_tz values ('2024-01-02 03:04:05+00:00', '2024-01-02 03:04:05+00:00')");
+    const meta = await exec(conn, 'select b.event_at, loaded_at, event_at as again from both_tz b');
+    expect(meta.stmt.getColumns()!.map((c) => [c.getName(), c.getType()])).toEqual([
+      ['EVENT_AT', 'timestamp_tz'],
+      ['LOADED_AT', 'timestamp_ltz'],
+      ['AGAIN', 'timestamp_ltz'],
+    ]);
+  });
+
   it('TIME keeps its fraction', async () => {
     const r = await rows<{ T: string }>(conn, "select '12:34:56.123456'::time as t", { fetchAsString: ['Date'] });
     expect(r[0]!.T).toBe('12:34:56.123456000');

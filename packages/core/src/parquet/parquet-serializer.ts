@@ -7,6 +7,7 @@ import { floeError, type FloeError } from '../errors.js';
 import { validateBounds } from '../util/bounds.js';
 import { asFloeError } from '../util/stream-errors.js';
 import { arrowGroupFromText, writeArrowParquetPart, type ParquetCompression } from './arrow-parquet-part.js';
+import { writeArrowParquetPartInWorker } from './arrow-parquet-worker-part.js';
 import { CsvRowGroupReader, type ArrowRowGroup } from './csv-row-group-reader.js';
 import { parquetColumnKind, type ParquetColumnKind } from './parquet-column-kind.js';
 import { parquetjsLiteRefusal, writeParquetjsLitePart } from './parquetjs-lite-part.js';
@@ -20,8 +21,13 @@ export interface ParquetSerializerOptions {
    */
   readonly engine?: 'arrow' | 'parquetjs-lite';
   readonly compression?: ParquetCompression;
-  /** Rows per row group (default 100 000); memory holds about one row group. */
+  /** Rows per row group (default 100 000); memory holds about three row groups. */
   readonly rowGroupRows?: number;
+  /**
+   * `arrow` engine: encode in a worker thread while the main thread decodes the next row group
+   * (default true: two cores). false encodes on the calling thread.
+   */
+  readonly encodeInWorker?: boolean;
 }
 
 /**
@@ -53,6 +59,7 @@ export function createParquetSerializer(options: ParquetSerializerOptions = {}):
   const engine = options.engine ?? 'arrow';
   const compression = options.compression ?? 'snappy';
   const rowGroupRows = options.rowGroupRows ?? 100_000;
+  const encodeInWorker = options.encodeInWorker ?? true;
   if (!Number.isSafeInteger(rowGroupRows) || rowGroupRows < 1) {
     throw floeError('config', `rowGroupRows must be a positive integer, got ${String(rowGroupRows)}.`, 'Set rowGroupRows to a positive whole number (100000 is a good default).', { object: 'rowGroupRows' });
   }
@@ -82,7 +89,8 @@ export function createParquetSerializer(options: ParquetSerializerOptions = {}):
         rows.encoding === 'csv'
           ? new CsvRowGroupReader(rows.chunks, schema, kinds, table)
           : textGroups(new RowGroupReader(rows.batches, schema.columns.length, table), (g) => arrowGroupFromText(schema, kinds, g));
-      yield* parts(table, bounds, reader, (next) => writeArrowParquetPart(schema, kinds, compression, rowGroupRows, next));
+      const write = encodeInWorker ? writeArrowParquetPartInWorker : writeArrowParquetPart;
+      yield* parts(table, bounds, reader, (next) => write(schema, kinds, compression, rowGroupRows, next));
       return;
     }
     if (rows.encoding !== 'columnar') {

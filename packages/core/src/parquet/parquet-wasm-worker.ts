@@ -34,9 +34,10 @@ const props = new pw.WriterPropertiesBuilder().setCompression(codec).setMaxRowGr
 
 let parquetWasmPath: string | undefined;
 
-// The CommonJS build has a global `require`; the ESM build and the sources have import.meta.
+// Resolved from this module, so the worker loads the very copy floe depends on. The CommonJS
+// build has `__filename` (its import.meta is empty); the ESM build and the sources have import.meta.
 function resolveParquetWasm(): string {
-  parquetWasmPath ??= typeof require === 'function' ? require.resolve('parquet-wasm') : createRequire(import.meta.url).resolve('parquet-wasm');
+  parquetWasmPath ??= createRequire(typeof __filename === 'string' ? __filename : import.meta.url).resolve('parquet-wasm');
   return parquetWasmPath;
 }
 

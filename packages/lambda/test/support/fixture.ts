@@ -17,6 +17,7 @@ export interface Fixture {
   day(date: string): Promise<{ rows: number; sales: string }>;
   keys(prefix: string): Promise<string[]>;
   text(key: string): Promise<string>;
+  bytes(key: string): Promise<Buffer>;
   /** Client connections floe opened (application_name `floe`), once they are gone or after 5 s. */
   floeConnections(): Promise<number>;
   stop(): Promise<void>;
@@ -69,6 +70,7 @@ export async function startFixture(): Promise<Fixture> {
       } while (token);
       return out.sort();
     },
+    bytes: body,
     async text(key) {
       const raw = await body(key);
       return (key.endsWith('.gz') ? gunzipSync(raw) : raw).toString('utf8');

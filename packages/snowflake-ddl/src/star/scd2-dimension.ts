@@ -80,7 +80,7 @@ export function scd2VersionsSql(star: ResolvedStar, d: ResolvedScd2, from: StarS
   const VERSION = id('_FLOE_VERSION');
   // Nested derived tables rather than a WITH clause: the query sits inside MERGE ... USING (...)
   // and a DELETE's subquery, where a plain subquery is the form every engine accepts.
-  const from_ = (inner: string, alias: string): string[] => ['FROM (', inner.split('\n').map((l) => `  ${l}`).join('\n'), `) AS ${id(alias)}`];
+  const derivedFrom = (inner: string, alias: string): string[] => ['FROM (', inner.split('\n').map((l) => `  ${l}`).join('\n'), `) AS ${id(alias)}`];
   const seen = [
     `SELECT ${[...nk, ...tracked].map((x) => `src.${x}`).join(', ')}, src.${id('_FLOE_RUN_ID')},`,
     `  ${businessDay(star, 'src')} AS ${DAY},`,
@@ -89,15 +89,15 @@ export function scd2VersionsSql(star: ResolvedStar, d: ResolvedScd2, from: StarS
     `WHERE ${touchedBy(from.changes, d.naturalKey.map((k) => k.name), 'src')}`,
   ].join('\n');
   // One observation per member and day.
-  const daily = ['SELECT *', ...from_(seen, 'SEEN'), `QUALIFY ROW_NUMBER() OVER (PARTITION BY ${byMember}, ${DAY} ORDER BY ${id('_FLOE_RUN_ID')} DESC, ${HASH} DESC) = 1`].join('\n');
+  const daily = ['SELECT *', ...derivedFrom(seen, 'SEEN'), `QUALIFY ROW_NUMBER() OVER (PARTITION BY ${byMember}, ${DAY} ORDER BY ${id('_FLOE_RUN_ID')} DESC, ${HASH} DESC) = 1`].join('\n');
   // 1 where the values differ from the member's previous observed day.
-  const marked = [`SELECT ${id('DAILY')}.*, CASE WHEN LAG(${HASH}) OVER (PARTITION BY ${byMember} ORDER BY ${DAY}) = ${HASH} THEN 0 ELSE 1 END AS ${id('_FLOE_STARTS')}`, ...from_(daily, 'DAILY')].join('\n');
+  const marked = [`SELECT ${id('DAILY')}.*, CASE WHEN LAG(${HASH}) OVER (PARTITION BY ${byMember} ORDER BY ${DAY}) = ${HASH} THEN 0 ELSE 1 END AS ${id('_FLOE_STARTS')}`, ...derivedFrom(daily, 'DAILY')].join('\n');
   // Running count of starts: the version number.
-  const numbered = [`SELECT ${id('MARKED')}.*, SUM(${id('_FLOE_STARTS')}) OVER (PARTITION BY ${byMember} ORDER BY ${DAY} ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS ${VERSION}`, ...from_(marked, 'MARKED')].join('\n');
+  const numbered = [`SELECT ${id('MARKED')}.*, SUM(${id('_FLOE_STARTS')}) OVER (PARTITION BY ${byMember} ORDER BY ${DAY} ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS ${VERSION}`, ...derivedFrom(marked, 'MARKED')].join('\n');
   // Each version's first day...
-  const firsts = ['SELECT *', ...from_(numbered, 'NUMBERED'), `QUALIFY ROW_NUMBER() OVER (PARTITION BY ${byMember}, ${VERSION} ORDER BY ${DAY}) = 1`].join('\n');
+  const firsts = ['SELECT *', ...derivedFrom(numbered, 'NUMBERED'), `QUALIFY ROW_NUMBER() OVER (PARTITION BY ${byMember}, ${VERSION} ORDER BY ${DAY}) = 1`].join('\n');
   // ... and the next version's first day.
-  const spans = [`SELECT ${id('FIRSTS')}.*, LEAD(${DAY}) OVER (PARTITION BY ${byMember} ORDER BY ${DAY}) AS ${NEXT}`, ...from_(firsts, 'FIRSTS')].join('\n');
+  const spans = [`SELECT ${id('FIRSTS')}.*, LEAD(${DAY}) OVER (PARTITION BY ${byMember} ORDER BY ${DAY}) AS ${NEXT}`, ...derivedFrom(firsts, 'FIRSTS')].join('\n');
   return [
     'SELECT',
     `  ${valuesHash([...nk, DAY])} AS ${id(d.surrogateKey)},`,
@@ -106,7 +106,7 @@ export function scd2VersionsSql(star: ResolvedStar, d: ResolvedScd2, from: StarS
     `  COALESCE(${NEXT}, CAST(${c.literal(END_OF_TIME)} AS DATE)) AS ${id(SCD2_COLUMNS.validTo)},`,
     `  ${NEXT} IS NULL AS ${id(SCD2_COLUMNS.isCurrent)},`,
     `  ${HASH} AS ${id(SCD2_COLUMNS.trackedHash)}`,
-    ...from_(spans, 'SPANS'),
+    ...derivedFrom(spans, 'SPANS'),
   ].join('\n');
 }
 

@@ -135,6 +135,7 @@ async function useStatement(engine: Engine, session: Session, c: Cursor): Promis
     if (schema) await engine.useSchema(session, db, schema);
     else {
       if (!(await engine.databaseExists(db))) throw new SqlError(`SQL compilation error:\nDatabase '${db}' does not exist or not authorized.`, '002043', '02000');
+      await session.duck.run(`USE ${sqlIdent(db)}`);
       session.state.database = db;
       session.state.schema = '';
     }

@@ -276,18 +276,27 @@ export class Engine implements EngineHandle {
       if (!STATEMENT_VERBS.has(first)) throw syntaxError(`syntax error line 1 at position 0 unexpected '${sql.split(/\s+/)[0] ?? sql}'.`);
       throw notSupported(sql);
     }
-    const dialect = { ...this.dialect(session, kind, ctx), liveClock: /^\s*(CREATE|ALTER)\b/i.test(sql) };
+    const base = this.dialect(session, kind, ctx);
+    const read = new Set<string>();
+    const dialect: DialectContext = {
+      ...base,
+      liveClock: /^\s*(CREATE|ALTER)\b/i.test(sql),
+      relation: (q) => {
+        read.add(q);
+        return base.relation?.(q);
+      },
+    };
     try {
-      return await this.runTranslated(session, sql, kind, translateStatement(sql, dialect), binds);
+      return await this.runTranslated(session, sql, kind, translateStatement(sql, dialect), binds, read);
     } catch (e) {
       // Snowflake accepts '2024-01-02 03:04:05 +05:30' (a space before the offset); DuckDB reads the
       // offset as a zone name. Only when DuckDB trips on it are such literals rewritten.
       if (!/Unknown TimeZone '[+-]/.test(e instanceof Error ? e.message : '')) throw e;
-      return this.runTranslated(session, sql, kind, translateStatement(sql, { ...dialect, joinOffsetLiterals: true }), binds);
+      return this.runTranslated(session, sql, kind, translateStatement(sql, { ...dialect, joinOffsetLiterals: true }), binds, read);
     }
   }
 
-  private async runTranslated(session: Session, sql: string, kind: StatementKind, translated: { sql: string; bindOrder: readonly number[] }, binds: readonly WireBind[]): Promise<StatementResult> {
+  private async runTranslated(session: Session, sql: string, kind: StatementKind, translated: { sql: string; bindOrder: readonly number[] }, binds: readonly WireBind[], read: ReadonlySet<string>): Promise<StatementResult> {
     const rows = arrayBindRows(binds);
     const prepared = await session.duck.prepare(kind === 'merge' ? `${translated.sql} RETURNING merge_action` : translated.sql);
     try {
@@ -296,14 +305,18 @@ export class Engine implements EngineHandle {
         bindAll(prepared, translated.bindOrder, values);
         const reader = await prepared.runAndReadAll();
         const tz = session.parameters.TIMEZONE ?? 'UTC';
-        const wantsTz = /TIMESTAMP_?TZ\b/i.test(sql) && !/TIMESTAMP_?LTZ\b/i.test(sql) || this.readsTzColumn(sql, session);
-        const columns = reader.columnNames().map((n, i) => wireColumn(snowflakeColumnName(n), reader.columnTypes()[i]!, wantsTz));
+        const castsToTz = /TIMESTAMP_?TZ\b/i.test(sql) && !/TIMESTAMP_?LTZ\b/i.test(sql);
+        const columns = reader.columnNames().map((n, i) => wireColumn(snowflakeColumnName(n), reader.columnTypes()[i]!, this.declaredTz(n, read) ?? castsToTz));
         const out = reader.getRows().map((r) => r.map((v, i) => wireValue(v, columns[i]!, tz)));
         return { kind, columns, rows: out };
       }
       let inserted = 0n;
       let updated = 0n;
       let deleted = 0n;
+      // An array-bound statement is one statement in Snowflake: all rows or none, in one transaction.
+      const ownTransaction = rows.length > 1 && !session.state.inTransaction;
+      if (ownTransaction) await session.duck.run('BEGIN TRANSACTION');
+      try {
       for (const values of rows.length > 0 ? rows : [[]]) {
         bindAll(prepared, translated.bindOrder, values);
         const reader = await prepared.runAndReadAll();
@@ -321,6 +334,11 @@ export class Engine implements EngineHandle {
           else if (kind === 'delete') deleted += n;
         }
       }
+      } catch (e) {
+        if (ownTransaction) await session.duck.run('ROLLBACK').catch(() => undefined);
+        throw e;
+      }
+      if (ownTransaction) await session.duck.run('COMMIT');
       const count = (name: string): { name: string; type: 'fixed'; precision: number; scale: number; nullable: boolean } => ({ name, type: 'fixed', precision: 19, scale: 0, nullable: false });
       switch (kind) {
         case 'insert':
@@ -339,16 +357,17 @@ export class Engine implements EngineHandle {
     }
   }
 
-  private readsTzColumn(sql: string, session: Session): boolean {
-    // Results carry no column provenance; a TIMESTAMPTZ result is reported as TIMESTAMP_TZ when the
-    // statement reads a table that declared a TIMESTAMP_TZ column of that name.
-    for (const [table, cols] of this.declaredTypes) {
-      const name = table.split('.').pop()!;
-      if (!new RegExp(`\\b${name.replace(/[^A-Za-z0-9_]/g, '.')}\\b`, 'i').test(sql)) continue;
-      if (!table.startsWith(`${session.state.database}.`) && !sql.toUpperCase().includes(table.split('.')[0]!)) continue;
-      for (const t of cols.values()) if (t.startsWith('TIMESTAMP_TZ')) return true;
+  /**
+   * DuckDB results carry no column provenance and store TIMESTAMP_TZ and _LTZ alike: a result column
+   * takes the kind its name was declared with in a table the statement reads (undefined if none).
+   */
+  private declaredTz(column: string, read: ReadonlySet<string>): boolean | undefined {
+    for (const table of read) {
+      const declared = this.declaredTypes.get(table)?.get(column);
+      if (declared?.startsWith('TIMESTAMP_TZ') || declared?.startsWith('TIMESTAMPTZ')) return true;
+      if (declared?.startsWith('TIMESTAMP_LTZ') || declared?.startsWith('TIMESTAMPLTZ')) return false;
     }
-    return false;
+    return undefined;
   }
 
   async stop(): Promise<void> {

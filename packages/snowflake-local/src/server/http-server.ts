@@ -212,6 +212,7 @@ export class ProtocolServer {
       } catch (e) {
         return errorEnvelope(rec.id, { code: '001003', sqlState: '42000', message: `SQL compilation error:\n${e instanceof Error ? e.message : String(e)}` });
       }
+      if (statements.length === 0) return errorEnvelope(rec.id, { code: '000900', sqlState: '42000', message: 'SQL compilation error:\nEmpty SQL statement.' });
       const expected = wanted === undefined || wanted === null ? 1 : Number(wanted);
       if (expected !== 0 && statements.length !== expected) {
         return errorEnvelope(rec.id, { code: '000008', sqlState: '0A000', message: `Actual statement count ${statements.length} did not match the desired statement count ${expected}.` });
