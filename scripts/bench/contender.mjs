@@ -90,7 +90,8 @@ async function duckdbPeer() {
   return { wallMs, extractMs, rows: spec.rows, outBytes: statSync(parquet).size, peakRssKb: Math.max(extractKb, process.resourceUsage().maxRSS), files: [parquet] };
 }
 
-async function floe(kind) {
+async function floe(kind, gzipConcurrency) {
+  spec.gzipConcurrency = gzipConcurrency;
   const core = await importDist('packages/core');
   const client = core.createS3Client({ region: spec.s3.region, endpoint: spec.s3.endpoint, forcePathStyle: true, credentials: spec.s3.credentials });
   const uploader = core.createS3Uploader({ client, bucket: spec.bucket, prefix: spec.prefix });
@@ -98,7 +99,7 @@ async function floe(kind) {
   const extractor = core.createPostgresExtractor({ connection: { connectionString: spec.pgUrl }, ...source });
   const serializer =
     kind === 'csv'
-      ? core.createCsvSerializer({ gzipLevel: spec.gzipLevel })
+      ? core.createCsvSerializer({ gzipLevel: spec.gzipLevel, ...(spec.gzipConcurrency ? { gzipConcurrency: spec.gzipConcurrency } : {}) })
       : core.createParquetSerializer({ engine: kind, compression: spec.parquetCompression });
   if (kind === 'arrow') await importFrom('packages/core', 'parquet-wasm'); // load the wasm before the clock
   const t0 = performance.now();
@@ -115,6 +116,7 @@ const runners = {
   'copy-gzip': () => floor(true),
   'duckdb-peer': duckdbPeer,
   'floe-csv': () => floe('csv'),
+  'floe-csv-1-gzip': () => floe('csv', 1),
   'floe-parquet-arrow': () => floe('arrow'),
   'floe-parquet-parquetjs-lite': () => floe('parquetjs-lite'),
 };

@@ -46,7 +46,8 @@ export function table(result) {
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
   const line = (cells) => cells.map((c, i) => (i === 0 || i === cells.length - 1 || i === 7 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ').trimEnd();
   const out = [
-    `floe bench: ${result.rows.toLocaleString('en-US')} sales rows, ${(result.source.csvBytes / MB).toFixed(1)} MB of CSV; gzip level ${result.gzipLevel}, Parquet ${result.parquetCompression}; ${result.machine.cpus} cores, Node ${result.machine.node}`,
+    `floe bench: ${result.rows.toLocaleString('en-US')} sales rows, ${(result.source.csvBytes / MB).toFixed(1)} MB of CSV; gzip level ${result.gzipLevel}, Parquet ${result.parquetCompression}; best of ${result.repeat}`,
+    `machine: ${result.machine.cpus} × ${result.machine.cpuModel}, Node ${result.machine.node}, load average ${result.machine.loadAverage.atStart.toFixed(1)} at start, ${result.machine.loadAverage.atEnd.toFixed(1)} at end`,
     line(head),
     line(widths.map((w) => '-'.repeat(w))),
     ...rows.map(line),

@@ -39,19 +39,28 @@ async function figures() {
   };
 }
 
-/** Every published manifest key under the stack's bucket, grouped by day. */
+/**
+ * Every published manifest key of the sales table, grouped by day. Listed day by day: s3rver reads
+ * every listed object's metadata at once, which fails (file handles) on thousands of objects.
+ */
 async function manifestsByDay(): Promise<Map<string, string[]>> {
   const client = stack.s3.client();
+  const list = async (prefix: string, delimiter?: string) => {
+    const out: { keys: string[]; prefixes: string[] } = { keys: [], prefixes: [] };
+    let token: string | undefined;
+    do {
+      const page = await client.send(new ListObjectsV2Command({ Bucket: stack.bucket, Prefix: prefix, ...(delimiter ? { Delimiter: delimiter } : {}), ...(token ? { ContinuationToken: token } : {}) }));
+      out.keys.push(...(page.Contents ?? []).map((o) => o.Key!));
+      out.prefixes.push(...(page.CommonPrefixes ?? []).map((p) => p.Prefix!));
+      token = page.IsTruncated ? page.NextContinuationToken : undefined;
+    } while (token);
+    return out;
+  };
   const byDay = new Map<string, string[]>();
-  let token: string | undefined;
-  do {
-    const page = await client.send(new ListObjectsV2Command({ Bucket: stack.bucket, Prefix: 'floe/sales/dt=', ContinuationToken: token }));
-    for (const o of page.Contents ?? []) {
-      const m = /dt=(\d{4}-\d{2}-\d{2})\/run=[^/]+\/_manifest\.json$/.exec(o.Key ?? '');
-      if (m) byDay.set(m[1]!, [...(byDay.get(m[1]!) ?? []), o.Key!]);
-    }
-    token = page.NextContinuationToken;
-  } while (token);
+  for (const dayPrefix of (await list('floe/sales/dt=', '/')).prefixes) {
+    const day = /dt=(\d{4}-\d{2}-\d{2})\/$/.exec(dayPrefix)![1]!;
+    byDay.set(day, (await list(dayPrefix)).keys.filter((k) => k.endsWith('/_manifest.json')));
+  }
   client.destroy();
   return byDay;
 }
@@ -134,13 +143,14 @@ describe.skipIf(!csv)(`end to end on local services with the real data set${csv 
     expect(await exited).toBe(-1);
     stop();
     const before = await manifestsByDay();
-    expect(before.size).toBeGreaterThanOrEqual(300);
+    const finished = [...before.values()].filter((keys) => keys.length > 0).length;
+    expect(finished).toBeGreaterThanOrEqual(300);
 
     const resumed = await floe('backfill', '--from', FROM, '--to', TO, '--parallel', '4', '--json');
     expect(resumed.code, resumed.stderr).toBe(0);
     const body = JSON.parse(resumed.stdout) as { totals: { ok: number; skipped: number; failed: number; rows: number } };
     expect(body.totals.failed).toBe(0);
-    expect(body.totals.skipped).toBe(before.size); // every finished day skipped, none redone
+    expect(body.totals.skipped).toBe(finished); // every finished day skipped, none redone
     const after = await manifestsByDay();
     for (const [day, keys] of after) expect(keys, day).toHaveLength(1);
 

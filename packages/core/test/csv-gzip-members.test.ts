@@ -23,7 +23,10 @@ describe('gzipMembers', () => {
   it('emits members in input order: concatenated they gunzip to the input, for any block size and concurrency', async () => {
     for (const [size, blockBytes, concurrency] of [[1000, 4096, 3], [65536, 10_000, 1], [7, 1 << 20, 2], [text.length, 50_000, 8]] as const) {
       const members = await gzipAll(text, size, blockBytes, concurrency);
-      expect(members.length).toBe(Math.ceil(text.length / (blockBytes + (size > blockBytes ? size - 1 : size - 1))) || 1);
+      // Each member holds at least one block of input (the last one the rest), at most a block plus one piece.
+      const sizes = members.map((m) => gunzipSync(m).length);
+      for (const s of sizes.slice(0, -1)) expect(s >= blockBytes && s < blockBytes + size).toBe(true);
+      expect(sizes.at(-1)).toBeGreaterThan(0);
       expect(gunzipSync(Buffer.concat(members)).equals(text)).toBe(true);
     }
   });
@@ -38,7 +41,7 @@ describe('gzipMembers', () => {
     const dir = await mkdtemp(join(tmpdir(), 'floe-gzm-'));
     try {
       const members = await gzipAll(text, 4096, 8192, 3);
-      expect(members.length).toBeGreaterThan(100);
+      expect(members.length).toBeGreaterThan(50);
       const file = join(dir, 'part-00000.csv.gz');
       await writeFile(file, Buffer.concat(members));
       const conn = await (await DuckDBInstance.create(':memory:')).connect();

@@ -205,6 +205,16 @@ describe.skipIf(NODE24_MISSING)(`the built bundle under Node 24 ${NODE24_MISSING
     expect(run.rows).toBe(truth.rows);
     expect(csvFacts(await Promise.all(run.files.map((f) => fx.text(f.key))))).toEqual(truth);
     expect((await fx.keys('timeout/')).filter((k) => k.endsWith('_manifest.json'))).toEqual([run.manifestKey]);
+
+    // A cursor table cut short keeps its watermark where it was (here: none), so the next run
+    // starts from the same place and loses nothing.
+    const cursorCut = await fn.invoke({ mode: 'cursor' }, { remainingMs: [900_000, 900_000, 900_000, 1_000] });
+    expect(cursorCut.errorMessage).toMatch(/^\[timeout\] The run for sales_changes timed out/);
+    expect(await fx.keys('timeout/sales_changes/')).toEqual([]);
+    const cursorDone = report(await fn.invoke({ mode: 'cursor' }));
+    expect(runOf(cursorDone, 'sales_changes').rows).toBe(2823);
+    expect(await fx.keys('timeout/sales_changes/_watermark.json')).toEqual(['timeout/sales_changes/_watermark.json']);
+    expect(await fx.keys('timeout/_staging/')).toEqual([]);
   });
 
   it('answers bad events with a clear error, not a stack trace', async () => {

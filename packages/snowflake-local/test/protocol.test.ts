@@ -75,6 +75,17 @@ describe('protocol: binds, multi-statement, async and in-progress polling', () =
     ]);
   });
 
+  it('an array-bound insert is one statement: a bad row leaves nothing inserted', async () => {
+    const err = await failure(exec(conn, 'insert into items (id, label, price, ok) values (?, ?, ?, ?)', {
+      binds: [
+        [20, 'good', '1.00', true],
+        [21, 'bad', 'not a number', true],
+      ],
+    }));
+    expect(err.code).toBe('100038');
+    expect(await rows(conn, 'select count(*) as n from items where id in (20, 21)')).toEqual([{ N: 0 }]);
+  });
+
   it('runs multi-statement text with MULTI_STATEMENT_COUNT and walks the children', async () => {
     const results: unknown[][] = [];
     await new Promise<void>((resolve, reject) => {

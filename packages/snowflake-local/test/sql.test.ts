@@ -92,6 +92,18 @@ describe('sql: the Snowflake dialect over DuckDB', () => {
     expect(await rows(conn, 'select count(*) as n from txlog')).toEqual([{ N: 2 }]);
   });
 
+  it('a write that meets another session\'s open transaction waits for it instead of failing', async () => {
+    await exec(conn, 'create table contended (id int, v int)');
+    await exec(conn, 'insert into contended values (1, 0)');
+    await exec(conn, 'begin');
+    await exec(conn, 'update contended set v = v + 1 where id = 1');
+    const second = exec(other, 'update contended set v = v + 10 where id = 1');
+    await new Promise((r) => setTimeout(r, 30));
+    await exec(conn, 'commit');
+    expect((await second).rows).toEqual([{ 'number of rows updated': 1, 'number of multi-joined rows updated': 0 }]);
+    expect(await rows(conn, 'select v from contended')).toEqual([{ V: 11 }]);
+  });
+
   it('tells extensions when transactions end (autocommit, COMMIT, ROLLBACK)', async () => {
     ends.length = 0;
     await exec(conn, "update sales set run_id = 'r4' where id = 4");

@@ -1,4 +1,4 @@
-import { floeError, type FloeError } from '@floe/core';
+import { floeError, previousDate, type FloeError } from '@floe/core';
 import { EXIT } from '../exit-codes.js';
 import { jobFor, loadFloeConfig, openSnowflake, storageLabel, type FloeConfig } from '../context.js';
 import { errorJson } from '../output.js';
@@ -36,9 +36,11 @@ async function checkStorage(config: FloeConfig): Promise<CheckResult> {
   const target = storageLabel(config);
   const first = config.tables[0];
   if (!first) return { service: 'storage', target, ok: false, detail: 'no table configured' };
-  const listed = await jobFor(config, first.name).andThen((job) => job.uploader.listManifests(first.name));
+  // One day's prefix: enough to prove bucket, credentials and listing, and cheap on any table size.
+  const day = previousDate(config.run.timeZone);
+  const listed = await jobFor(config, first.name).andThen((job) => job.uploader.listManifests(first.name, day));
   if (listed.isErr()) return { service: 'storage', target, ok: false, detail: listed.error.message, error: listed.error };
-  return { service: 'storage', target, ok: true, detail: `reachable; ${listed.value.length} published run(s) of ${first.name}` };
+  return { service: 'storage', target, ok: true, detail: `reachable; ${listed.value.length} run(s) of ${first.name} published for ${day}` };
 }
 
 /** Snowflake: reachable, signed in, and the role can see the configured database and schema. */

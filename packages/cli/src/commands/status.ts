@@ -1,4 +1,6 @@
+import { errAsync, okAsync, ResultAsync } from 'neverthrow';
 import { objectNames, type FloeError, type Manifest } from '@floe/core';
+import { partitionDates } from '../partition-dates.js';
 import { EXIT } from '../exit-codes.js';
 import { jobFor, loadFloeConfig, openSnowflake, selectTables, type FloeConfig, type SnowflakeSession, type TableConfig } from '../context.js';
 import { errorJson } from '../output.js';
@@ -78,15 +80,30 @@ const status: CommandHandler<StatusOptions> = async (opts, g, out) => {
 
   const runs: Array<{ table: string; manifests: Manifest[] }> = [];
   const errors: FloeError[] = [];
+  const wanted = Number.isInteger(limit) && limit > 0 ? limit : 10;
   for (const t of tables.value) {
-    const listed = await jobFor(config, t.name).andThen((job) => job.uploader.listManifests(t.name));
-    if (listed.isErr()) {
-      errors.push(listed.error);
-      out.error(listed.error);
+    // Newest days first, reading only as many days' manifests as the limit needs.
+    const recent = await jobFor(config, t.name).andThen((job) =>
+      partitionDates(config, t.name).andThen((dates) => {
+        const collect = async (): Promise<Manifest[] | FloeError> => {
+          const found: Manifest[] = [];
+          for (const d of dates) {
+            if (found.length >= wanted) break;
+            const day = await job.uploader.listManifests(t.name, d);
+            if (day.isErr()) return day.error;
+            found.push(...[...day.value].reverse());
+          }
+          return found.slice(0, wanted);
+        };
+        return ResultAsync.fromSafePromise(collect()).andThen((r) => (Array.isArray(r) ? okAsync(r) : errAsync(r)));
+      }),
+    );
+    if (recent.isErr()) {
+      errors.push(recent.error);
+      out.error(recent.error);
       continue;
     }
-    // Newest first, by run id (run ids sort by time).
-    runs.push({ table: t.name, manifests: [...listed.value].sort((a, b) => (a.runId < b.runId ? 1 : -1)).slice(0, Number.isInteger(limit) && limit > 0 ? limit : 10) });
+    runs.push({ table: t.name, manifests: recent.value });
   }
   out.print(renderTable(['table', 'day', 'run id', 'rows', 'files', 'bytes', 'finished at'], runs.flatMap((r) => r.manifests.map((m) => [r.table, m.partitionDate, m.runId, m.rows, m.files.length, m.bytes, m.finishedAt]))));
 

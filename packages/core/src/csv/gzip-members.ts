@@ -27,7 +27,9 @@ export async function* gzipMembers(source: AsyncIterable<Uint8Array>, options: G
   const inFlight: Array<Promise<Buffer>> = [];
   let pieces: Uint8Array[] = [];
   let pending = 0;
+  let submitted = false;
   const submit = () => {
+    submitted = true;
     const block = pieces.length === 1 ? Buffer.from(pieces[0]!.buffer, pieces[0]!.byteOffset, pieces[0]!.byteLength) : Buffer.concat(pieces, pending);
     pieces = [];
     pending = 0;
@@ -46,7 +48,7 @@ export async function* gzipMembers(source: AsyncIterable<Uint8Array>, options: G
       while (inFlight.length >= concurrency) yield await inFlight.shift()!;
     }
     // An empty input still yields one (empty) member, so the output is a valid gzip file.
-    if (pending > 0 || inFlight.length === 0) submit();
+    if (pending > 0 || !submitted) submit();
     while (inFlight.length > 0) yield await inFlight.shift()!;
   } finally {
     inFlight.length = 0;

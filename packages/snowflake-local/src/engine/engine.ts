@@ -6,9 +6,9 @@
 import { mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { DuckDBInstance, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
-import type { Clock, EngineContext, EngineExtension, EngineHandle, SessionState, StatementKind, StatementResult } from './extension.js';
+import type { Clock, EngineContext, EngineExtension, EngineHandle, ResultColumn, SessionState, StatementKind, StatementResult } from './extension.js';
 import { AccountRegistry } from './account-registry.js';
-import { identifierParts, qualifyParts, sqlIdent, translateStatement, type DialectContext } from './sql-dialect.js';
+import { identifierParts, qualifyParts, sqlIdent, translateStatement, type DialectContext, type Translated } from './sql-dialect.js';
 import { fromDuckDbError, notSupported, SqlError, syntaxError } from './sql-error.js';
 import { stripComments } from './sql-tokenizer.js';
 import { wireColumn, wireValue } from './wire-encode.js';
@@ -287,7 +287,7 @@ export class Engine implements EngineHandle {
       },
     };
     try {
-      return await this.runTranslated(session, sql, kind, translateStatement(sql, dialect), binds, read);
+      return await this.withConflictRetry(session, () => this.runTranslated(session, sql, kind, translateStatement(sql, dialect), binds, read));
     } catch (e) {
       // Snowflake accepts '2024-01-02 03:04:05 +05:30' (a space before the offset); DuckDB reads the
       // offset as a zone name. Only when DuckDB trips on it are such literals rewritten.
@@ -296,62 +296,46 @@ export class Engine implements EngineHandle {
     }
   }
 
-  private async runTranslated(session: Session, sql: string, kind: StatementKind, translated: { sql: string; bindOrder: readonly number[] }, binds: readonly WireBind[], read: ReadonlySet<string>): Promise<StatementResult> {
+  /**
+   * Snowflake makes a statement wait for a lock; DuckDB fails a write that conflicts with another
+   * session's. An autocommitted statement did not commit anything when that happens, so it is retried.
+   */
+  private async withConflictRetry<T>(session: Session, run: () => Promise<T>): Promise<T> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await run();
+      } catch (e) {
+        const conflict = /conflict/i.test(e instanceof Error ? e.message : String(e));
+        if (!conflict || session.state.inTransaction || attempt >= 15) throw e;
+        await new Promise((r) => setTimeout(r, Math.min(5 * 2 ** attempt, 500)));
+      }
+    }
+  }
+
+  private async runTranslated(session: Session, sql: string, kind: StatementKind, translated: Translated, binds: readonly WireBind[], read: ReadonlySet<string>): Promise<StatementResult> {
     const rows = arrayBindRows(binds);
     const prepared = await session.duck.prepare(kind === 'merge' ? `${translated.sql} RETURNING merge_action` : translated.sql);
     try {
       if (kind === 'query') {
-        const values = rows[0] ?? [];
-        bindAll(prepared, translated.bindOrder, values);
+        bindAll(prepared, translated.bindOrder, rows[0] ?? []);
         const reader = await prepared.runAndReadAll();
         const tz = session.parameters.TIMEZONE ?? 'UTC';
         const castsToTz = /TIMESTAMP_?TZ\b/i.test(sql) && !/TIMESTAMP_?LTZ\b/i.test(sql);
         const columns = reader.columnNames().map((n, i) => wireColumn(snowflakeColumnName(n), reader.columnTypes()[i]!, this.declaredTz(n, read) ?? castsToTz));
-        const out = reader.getRows().map((r) => r.map((v, i) => wireValue(v, columns[i]!, tz)));
-        return { kind, columns, rows: out };
+        return { kind, columns, rows: reader.getRows().map((r) => r.map((v, i) => wireValue(v, columns[i]!, tz))) };
       }
-      let inserted = 0n;
-      let updated = 0n;
-      let deleted = 0n;
       // An array-bound statement is one statement in Snowflake: all rows or none, in one transaction.
       const ownTransaction = rows.length > 1 && !session.state.inTransaction;
       if (ownTransaction) await session.duck.run('BEGIN TRANSACTION');
+      let counts: DmlCounts;
       try {
-      for (const values of rows.length > 0 ? rows : [[]]) {
-        bindAll(prepared, translated.bindOrder, values);
-        const reader = await prepared.runAndReadAll();
-        if (kind === 'merge') {
-          for (const [action] of reader.getRows()) {
-            if (action === 'INSERT') inserted++;
-            else if (action === 'UPDATE') updated++;
-            else if (action === 'DELETE') deleted++;
-          }
-        } else {
-          const first = reader.getRows()[0]?.[0];
-          const n = typeof first === 'bigint' ? first : typeof first === 'number' ? BigInt(first) : 0n;
-          if (kind === 'insert') inserted += n;
-          else if (kind === 'update') updated += n;
-          else if (kind === 'delete') deleted += n;
-        }
-      }
+        counts = await runDml(prepared, kind, translated.bindOrder, rows);
       } catch (e) {
         if (ownTransaction) await session.duck.run('ROLLBACK').catch(() => undefined);
         throw e;
       }
       if (ownTransaction) await session.duck.run('COMMIT');
-      const count = (name: string): { name: string; type: 'fixed'; precision: number; scale: number; nullable: boolean } => ({ name, type: 'fixed', precision: 19, scale: 0, nullable: false });
-      switch (kind) {
-        case 'insert':
-          return { kind, columns: [count('number of rows inserted')], rows: [[inserted.toString()]] };
-        case 'update':
-          return { kind, columns: [count('number of rows updated'), count('number of multi-joined rows updated')], rows: [[updated.toString(), '0']] };
-        case 'delete':
-          return { kind, columns: [count('number of rows deleted')], rows: [[deleted.toString()]] };
-        case 'merge':
-          return { kind, columns: [count('number of rows inserted'), count('number of rows updated'), count('number of rows deleted')], rows: [[inserted.toString(), updated.toString(), deleted.toString()]] };
-        default:
-          return statusResult('ddl', 'Statement executed successfully.');
-      }
+      return dmlResult(kind, counts);
     } finally {
       prepared.destroySync();
     }
@@ -374,6 +358,54 @@ export class Engine implements EngineHandle {
     for (const id of [...this.sessions.keys()]) await this.closeSession(id);
     this.admin.closeSync();
     this.instance.closeSync();
+  }
+}
+
+interface DmlCounts {
+  inserted: bigint;
+  updated: bigint;
+  deleted: bigint;
+}
+
+type Prepared = Awaited<ReturnType<DuckDBConnection['prepare']>>;
+
+/** Runs a DML statement once per bind row and counts what it did (MERGE by its RETURNING merge_action). */
+async function runDml(prepared: Prepared, kind: StatementKind, bindOrder: readonly number[], rows: readonly (DuckDBValue | null)[][]): Promise<DmlCounts> {
+  const counts: DmlCounts = { inserted: 0n, updated: 0n, deleted: 0n };
+  for (const values of rows.length > 0 ? rows : [[]]) {
+    bindAll(prepared, bindOrder, values);
+    const reader = await prepared.runAndReadAll();
+    if (kind === 'merge') {
+      for (const [action] of reader.getRows()) {
+        if (action === 'INSERT') counts.inserted++;
+        else if (action === 'UPDATE') counts.updated++;
+        else if (action === 'DELETE') counts.deleted++;
+      }
+      continue;
+    }
+    const first = reader.getRows()[0]?.[0];
+    const n = typeof first === 'bigint' ? first : typeof first === 'number' ? BigInt(first) : 0n;
+    if (kind === 'insert') counts.inserted += n;
+    else if (kind === 'update') counts.updated += n;
+    else if (kind === 'delete') counts.deleted += n;
+  }
+  return counts;
+}
+
+/** Snowflake's one-row count results for DML (the driver's getNumUpdatedRows sums the row). */
+function dmlResult(kind: StatementKind, c: DmlCounts): StatementResult {
+  const count = (name: string): ResultColumn => ({ name, type: 'fixed', precision: 19, scale: 0, nullable: false });
+  switch (kind) {
+    case 'insert':
+      return { kind, columns: [count('number of rows inserted')], rows: [[c.inserted.toString()]] };
+    case 'update':
+      return { kind, columns: [count('number of rows updated'), count('number of multi-joined rows updated')], rows: [[c.updated.toString(), '0']] };
+    case 'delete':
+      return { kind, columns: [count('number of rows deleted')], rows: [[c.deleted.toString()]] };
+    case 'merge':
+      return { kind, columns: [count('number of rows inserted'), count('number of rows updated'), count('number of rows deleted')], rows: [[c.inserted.toString(), c.updated.toString(), c.deleted.toString()]] };
+    default:
+      return statusResult('ddl', 'Statement executed successfully.');
   }
 }
 
@@ -463,7 +495,7 @@ function convertBind(type: string, value: string | null): DuckDBValue | null {
   }
 }
 
-function bindAll(prepared: { bind(values: DuckDBValue[]): void; clearBindings(): void }, order: readonly number[], values: readonly (DuckDBValue | null)[]): void {
+function bindAll(prepared: Prepared, order: readonly number[], values: readonly (DuckDBValue | null)[]): void {
   if (order.length === 0) return;
   const mapped = order.map((idx) => {
     if (idx < 0 || idx >= values.length) throw new SqlError(`SQL compilation error:\nBind variable ${idx + 1} not set.`, '002049', '42601');

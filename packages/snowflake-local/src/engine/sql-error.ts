@@ -63,6 +63,9 @@ export function fromDuckDbError(e: unknown): Error {
   if (msg.startsWith('Out of Range Error:')) return new SqlError(msg.replace(/^Out of Range Error: /, ''), '100039', '22003');
   if (msg.startsWith('Catalog Error:') && /already exists/.test(msg)) return new SqlError(`SQL compilation error:\n${msg.replace(/^Catalog Error: /, '')}`, '002002', '42710');
   if (msg.startsWith('Binder Error:') || msg.startsWith('Catalog Error:')) return new SqlError(`SQL compilation error:\n${msg.replace(/^\w+ Error: /, '')}`, '002003', '42000');
+  if (/conflict/i.test(msg)) {
+    return new SqlError(`A statement of another session holds a lock on the rows this statement writes, and it was not released in time (local endpoint: ${msg.replace(/^\w+ Error: /, '')}).`, '000625', '57014');
+  }
   if (msg.startsWith('TransactionContext Error:')) return new SqlError(msg.replace(/^TransactionContext Error: /, ''), '000603', '57P03');
   return new SqlError(msg, '000603', 'XX000');
 }

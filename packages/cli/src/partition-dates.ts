@@ -1,0 +1,47 @@
+import { readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { ListObjectsV2Command } from '@aws-sdk/client-s3';
+import { ResultAsync } from 'neverthrow';
+import { createS3Client, floeError, type FloeError } from '@floe/core';
+import type { FloeConfig } from './context.js';
+
+const DT = /dt=(\d{4}-\d{2}-\d{2})\/?$/;
+
+/**
+ * The `dt=` partitions of a table, newest first, without reading any object: S3 lists them as
+ * common prefixes (Delimiter `/`), a local folder as directory names. `floe status` reads the
+ * manifests of the newest few only, so it stays cheap on a table with years of days.
+ */
+export function partitionDates(config: FloeConfig, table: string): ResultAsync<string[], FloeError> {
+  const storage = config.storage;
+  if (storage.kind === 'local') {
+    const dir = join(storage.dir, table);
+    return ResultAsync.fromPromise(
+      readdir(dir).catch((e: NodeJS.ErrnoException) => (e.code === 'ENOENT' ? [] : Promise.reject(e))),
+      (e) => floeError('storage_unreachable', `cannot list ${dir}: ${(e as Error).message}`, 'Check storage.dir and its permissions.', { object: dir, cause: e }),
+    ).map((names) => names.flatMap((n) => DT.exec(n)?.[1] ?? []).sort().reverse());
+  }
+  const client = createS3Client({ region: storage.region, ...(storage.endpoint ? { endpoint: storage.endpoint } : {}), ...(storage.forcePathStyle !== undefined ? { forcePathStyle: storage.forcePathStyle } : {}) });
+  const prefix = `${storage.prefix}/${table}/`;
+  const list = async (): Promise<string[]> => {
+    const dates: string[] = [];
+    let token: string | undefined;
+    do {
+      const page = await client.send(new ListObjectsV2Command({ Bucket: storage.bucket, Prefix: `${prefix}dt=`, Delimiter: '/', ...(token ? { ContinuationToken: token } : {}) }));
+      for (const p of page.CommonPrefixes ?? []) {
+        const d = DT.exec(p.Prefix ?? '')?.[1];
+        if (d) dates.push(d);
+      }
+      token = page.IsTruncated ? page.NextContinuationToken : undefined;
+    } while (token);
+    return dates.sort().reverse();
+  };
+  return ResultAsync.fromPromise(list(), (e) => {
+    const name = (e as { name?: string }).name ?? '';
+    if (name === 'NoSuchBucket') return floeError('bucket_missing', `bucket ${storage.bucket} does not exist`, 'Create it, or fix storage.bucket.', { object: storage.bucket, cause: e });
+    if (['AccessDenied', 'InvalidAccessKeyId', 'SignatureDoesNotMatch', 'ExpiredToken'].includes(name)) {
+      return floeError('storage_auth', `S3 refused to list s3://${storage.bucket}/${prefix} (${name})`, 'Check the AWS credentials and that they allow s3:ListBucket on the prefix.', { object: `s3://${storage.bucket}/${prefix}`, cause: e });
+    }
+    return floeError('storage_unreachable', `listing s3://${storage.bucket}/${prefix} failed: ${(e as Error).message}`, 'Check storage.endpoint/region and the credentials (s3:ListBucket on the prefix).', { object: `s3://${storage.bucket}/${prefix}`, cause: e });
+  }).andTee(() => client.destroy()).orTee(() => client.destroy());
+}
