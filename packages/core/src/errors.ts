@@ -52,7 +52,8 @@ export function redact(text: string): string {
   for (const s of secrets) out = out.split(s).join('***');
   return out
     .replace(/(\w+:\/\/[^:\s/@]+:)[^@\s]+@/g, '$1***@')
-    .replace(/((?:password|passwd|pwd|secret|token|passphrase|secretAccessKey|aws_secret_access_key)["']?\s*[=:]\s*)("[^"]*"|'[^']*'|[^\s,;&]+)/gi, '$1***')
+    // The lookbehind spares ARNs such as arn:aws:secretsmanager:...:secret:floe/pg (names, not values).
+    .replace(/((?<![:\w])(?:password|passwd|pwd|secret|token|passphrase|secretAccessKey|aws_secret_access_key)["']?\s*[=:]\s*)("[^"]*"|'[^']*'|[^\s,;&]+)/gi, '$1***')
     .replace(/-----BEGIN ([A-Z ]*)PRIVATE KEY-----[\s\S]*?-----END [A-Z ]*PRIVATE KEY-----/g, '-----BEGIN $1PRIVATE KEY-----***-----END $1PRIVATE KEY-----');
 }
 

@@ -85,6 +85,8 @@ const sourceSchema = z
       .union([z.boolean(), z.strictObject({ rejectUnauthorized: z.boolean().default(true), caPath: nonEmpty.optional() })])
       .default(CONFIG_DEFAULTS.source.ssl),
     statementTimeoutMs: z.number().int().min(0).optional(),
+    /** How long to wait for PostgreSQL to accept a connection (default 15 s). */
+    connectTimeoutMs: z.number().int().min(1).optional(),
   })
   .superRefine((s, ctx) => {
     if (s.url === undefined) {

@@ -59,6 +59,8 @@ export function pgClientConfig(source: SourceConfig, password: string | undefine
     ...base,
     ...(password !== undefined ? { password } : {}),
     application_name: application,
+    // pg waits forever for a connect by default; a dead host must fail (and let an abort through).
+    connectionTimeoutMillis: source.connectTimeoutMs ?? 15_000,
     ...(source.statementTimeoutMs ? { statement_timeout: source.statementTimeoutMs } : {}),
   };
   const ssl = source.ssl;

@@ -4,7 +4,7 @@
  */
 import type { ResultColumn, StatementResult } from './extension.js';
 import type { Engine, Session } from './engine.js';
-import type { Cursor } from './builtin-statements.js';
+import type { Cursor } from './sql-cursor.js';
 import { qualifyParts } from './sql-dialect.js';
 import { SqlError } from './sql-error.js';
 import { scaledToDecimal } from './wire-encode.js';
