@@ -5,12 +5,13 @@ import { ResultAsync } from 'neverthrow';
 import { createS3Client, floeError, type FloeError } from '@floe/core';
 import type { FloeConfig } from './context.js';
 
-const DT = /dt=(\d{4}-\d{2}-\d{2})\/?$/;
+const DT = /dt=(\d{4}-\d{2}-\d{2})(?:\/|$)/;
 
 /**
- * The `dt=` partitions of a table, newest first, without reading any object: S3 lists them as
- * common prefixes (Delimiter `/`), a local folder as directory names. `floe status` reads the
- * manifests of the newest few only, so it stays cheap on a table with years of days.
+ * The `dt=` partitions of a table, newest first, without reading any object: from the S3 key
+ * listing (names only, a thousand keys per request), or a local folder's directory names.
+ * `floe status` then reads the manifests of the newest few days only. (No `Delimiter`: s3rver
+ * prunes the folders it would need to find nested common prefixes and returns none.)
  */
 export function partitionDates(config: FloeConfig, table: string): ResultAsync<string[], FloeError> {
   const storage = config.storage;
@@ -24,17 +25,17 @@ export function partitionDates(config: FloeConfig, table: string): ResultAsync<s
   const client = createS3Client({ region: storage.region, ...(storage.endpoint ? { endpoint: storage.endpoint } : {}), ...(storage.forcePathStyle !== undefined ? { forcePathStyle: storage.forcePathStyle } : {}) });
   const prefix = `${storage.prefix}/${table}/`;
   const list = async (): Promise<string[]> => {
-    const dates: string[] = [];
+    const dates = new Set<string>();
     let token: string | undefined;
     do {
-      const page = await client.send(new ListObjectsV2Command({ Bucket: storage.bucket, Prefix: `${prefix}dt=`, Delimiter: '/', ...(token ? { ContinuationToken: token } : {}) }));
-      for (const p of page.CommonPrefixes ?? []) {
-        const d = DT.exec(p.Prefix ?? '')?.[1];
-        if (d) dates.push(d);
+      const page = await client.send(new ListObjectsV2Command({ Bucket: storage.bucket, Prefix: `${prefix}dt=`, ...(token ? { ContinuationToken: token } : {}) }));
+      for (const o of page.Contents ?? []) {
+        const d = DT.exec(o.Key ?? '')?.[1];
+        if (d) dates.add(d);
       }
       token = page.IsTruncated ? page.NextContinuationToken : undefined;
     } while (token);
-    return dates.sort().reverse();
+    return [...dates].sort().reverse();
   };
   return ResultAsync.fromPromise(list(), (e) => {
     const name = (e as { name?: string }).name ?? '';

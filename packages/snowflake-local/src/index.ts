@@ -82,6 +82,10 @@ export interface SnowflakeLocal {
   runDueTasks(): Promise<TaskRun[]>;
   /** Expires every session token, so the next request renews it (tests of the driver's renewal). */
   expireSessionTokens(): void;
+  /** The SQS ARN every auto-ingest pipe of the account listens on (SHOW PIPES' notification_channel). */
+  readonly notificationChannel: string;
+  /** Every task run recorded so far, oldest first. */
+  taskHistory(): readonly TaskRun[];
   stop(): Promise<void>;
 }
 
@@ -150,6 +154,8 @@ export async function startSnowflakeLocal(opts: SnowflakeLocalOptions = {}): Pro
     drainPipes: () => objects.drainPipes(),
     runDueTasks: () => changes.runDueTasks(),
     expireSessionTokens: () => server.expireSessionTokens(),
+    notificationChannel: objects.notificationChannel,
+    taskHistory: () => changes.taskHistory(),
     async stop() {
       if (stopped) return;
       stopped = true;

@@ -45,6 +45,7 @@ describe('README example: a pipe on a local S3 bucket', () => {
          FILE_FORMAT = (FORMAT_NAME = 'FLOE_CSV') PATTERN = '.*part-[0-9]+[.](csv[.]gz|parquet)'`,
     ]) await run(sql);
     const [pipe] = await run('SHOW PIPES');
+    expect(pipe!.notification_channel).toBe(sf.notificationChannel);
     await sf.setBucketNotification('landing', {
       QueueConfigurations: [{ Id: 'sales', QueueArn: pipe!.notification_channel, Events: ['s3:ObjectCreated:*'], Filter: { Key: { FilterRules: [{ Name: 'prefix', Value: 'floe/sales/' }] } } }],
     });

@@ -105,6 +105,34 @@ describe('protocol: binds, multi-statement, async and in-progress polling', () =
     expect(results).toEqual([[{ status: 'Table MULTI successfully created.' }], [{ 'number of rows inserted': 2 }], [{ S: 3 }]]);
   });
 
+  it('splits multi-statement text on top-level semicolons only (literals, comments, CASE, task bodies)', async () => {
+    const script = `create table split_t (v string); -- a comment; with a semicolon
+      insert into split_t select case when 1 = 1 then 'a;b' else 'c' end; /* ; */
+      create or replace task split_task schedule = '5 MINUTE' as
+      begin
+        begin transaction;
+        insert into split_t select case when true then 'task;row' end;
+        commit;
+      end;
+      select v from split_t`;
+    const results: unknown[][] = [];
+    await new Promise<void>((resolve, reject) => {
+      conn.execute({
+        sqlText: script,
+        parameters: { MULTI_STATEMENT_COUNT: 4 },
+        complete: (err, stmt, rs) => {
+          if (err) return reject(err);
+          results.push(rs ?? []);
+          const multi = stmt as unknown as { hasNext?: () => boolean; NextResult: () => void };
+          if (multi.hasNext?.()) multi.NextResult();
+          else resolve();
+        },
+      });
+    });
+    expect(results).toHaveLength(4);
+    expect(results[3]).toEqual([{ V: 'a;b' }]);
+  });
+
   it('rejects a statement count mismatch with 000008', async () => {
     const err = await failure(exec(conn, 'select 1; select 2'));
     expect([err.code, err.sqlState]).toEqual(['000008', '0A000']);

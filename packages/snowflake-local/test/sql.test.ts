@@ -175,6 +175,19 @@ describe('sql: the Snowflake dialect over DuckDB', () => {
     expect((await rows(conn, "create user if not exists etl password = 'x' default_role = loader"))[0]).toEqual({ status: 'User ETL successfully created.' });
     expect((await rows(conn, 'grant usage on warehouse load_wh to role loader'))[0]).toEqual({ status: 'Statement executed successfully.' });
     expect((await rows<{ name: string }>(conn, "show roles like 'LOAD%'")).map((r) => r.name)).toEqual(['LOADER']);
+    await exec(conn, 'grant usage, monitor on warehouse load_wh to role loader');
+    await exec(conn, 'grant select, insert on table sales to role loader');
+    await exec(conn, 'grant role loader to user etl');
+    await exec(conn, 'revoke monitor on warehouse load_wh from role loader');
+    const toRole = await rows<{ privilege: string; granted_on: string; name: string; granted_to: string; grantee_name: string }>(conn, 'show grants to role loader');
+    expect(toRole.map((g) => [g.privilege, g.granted_on, g.name, g.granted_to, g.grantee_name])).toEqual([
+      ['USAGE', 'WAREHOUSE', 'LOAD_WH', 'ROLE', 'LOADER'],
+      ['SELECT', 'TABLE', 'SQLDB.PUBLIC.SALES', 'ROLE', 'LOADER'],
+      ['INSERT', 'TABLE', 'SQLDB.PUBLIC.SALES', 'ROLE', 'LOADER'],
+    ]);
+    const toUser = await rows<{ role: string; grantee_name: string }>(conn, 'show grants to user etl');
+    expect(toUser.map((g) => [g.role, g.grantee_name])).toEqual([['LOADER', 'ETL']]);
+    expect((await rows<{ privilege: string }>(conn, 'show grants on table sales')).map((g) => g.privilege)).toEqual(['SELECT', 'INSERT']);
     expect((await rows(conn, 'drop role loader'))[0]).toEqual({ status: 'LOADER successfully dropped.' });
     expect((await rows(conn, 'drop role if exists loader'))[0]).toEqual({ status: 'Drop statement executed successfully (LOADER already dropped).' });
     expect((await failure(exec(conn, 'use role loader'))).code).toBe('002003');
@@ -188,6 +201,13 @@ describe('sql: the Snowflake dialect over DuckDB', () => {
     expect((await rows(conn, 'drop schema if exists other_db.staging'))[0]).toEqual({ status: 'STAGING successfully dropped.' });
     expect((await rows(conn, 'drop database other_db'))[0]).toEqual({ status: 'OTHER_DB successfully dropped.' });
     expect((await rows<{ name: string }>(conn, 'show databases')).map((d) => d.name)).toEqual(['SQLDB']);
+  });
+
+  it('names unaliased result columns as Snowflake does (the expression text, upper-cased)', async () => {
+    const res = await exec(conn, 'select count(*), sum(amount), id + 1, max(run_id) as m, s.id, "RUN_ID" from sales s group by s.id, run_id order by s.id limit 1');
+    expect(res.stmt.getColumns()!.map((c) => c.getName())).toEqual(['COUNT(*)', 'SUM(AMOUNT)', 'ID + 1', 'M', 'ID', 'RUN_ID']);
+    const distinct = await exec(conn, 'select distinct upper(run_id) from sales');
+    expect(distinct.stmt.getColumns()!.map((c) => c.getName())).toEqual(['UPPER(RUN_ID)']);
   });
 
   it('rewrites Snowflake functions DuckDB lacks', async () => {

@@ -8,6 +8,11 @@ import { startParquetWorker, type WorkerMessage } from './parquet-wasm-worker.js
 
 /** Encoded bytes waiting for the consumer before the worker is given another row group. */
 const OUTPUT_HIGH_WATER = 16 * 1024 * 1024;
+/**
+ * Rows per IPC message. The writer still makes row groups of `rowGroupRows`; smaller messages
+ * keep each copy into the worker's wasm memory small, and wasm memory never shrinks.
+ */
+const SLICE_ROWS = 16_384;
 
 /**
  * Writes one Parquet file like {@link writeArrowParquetPart}, but parquet-wasm encodes in a worker
@@ -19,18 +24,24 @@ const OUTPUT_HIGH_WATER = 16 * 1024 * 1024;
 export async function* writeArrowParquetPartInWorker(schema: TableSchema, kinds: readonly ParquetColumnKind[], compression: ParquetCompression, rowGroupRows: number, next: NextArrowGroup): AsyncGenerator<Uint8Array> {
   const fields = schema.columns.map((c, i) => new arrow.Field(c.name, arrowType(kinds[i]!), true));
   const arrowSchema = new arrow.Schema(fields);
-  const toIpc = (group: NonNullable<Awaited<ReturnType<NextArrowGroup>>>): Uint8Array => {
+  const toIpc = (group: NonNullable<Awaited<ReturnType<NextArrowGroup>>>): Uint8Array[] => {
     const struct = arrow.makeData({ type: new arrow.Struct(fields), length: group.rowCount, nullCount: 0, children: [...group.children] });
-    return arrow.tableToIPC(new arrow.Table([new arrow.RecordBatch(arrowSchema, struct)]), 'stream');
+    const out: Uint8Array[] = [];
+    for (let offset = 0; offset === 0 || offset < group.rowCount; offset += SLICE_ROWS) {
+      const slice = struct.slice(offset, Math.min(SLICE_ROWS, group.rowCount - offset));
+      out.push(arrow.tableToIPC(new arrow.Table([new arrow.RecordBatch(arrowSchema, slice)]), 'stream'));
+    }
+    return out;
   };
   let sentAny = false;
   // An empty file still needs one (empty) batch to carry the schema.
-  const produce = async (): Promise<Uint8Array | null> => {
+  const produce = async (): Promise<Uint8Array[] | null> => {
     const group = await next();
     if (group === null && sentAny) return null;
     sentAny = true;
     return toIpc(group ?? arrowGroupFromText(schema, kinds, { rowCount: 0, columns: schema.columns.map(() => []) }));
   };
+  let slices: Uint8Array[] = [];
 
   const worker = startParquetWorker(compression, rowGroupRows);
   const output: Uint8Array[] = [];
@@ -39,7 +50,7 @@ export async function* writeArrowParquetPartInWorker(schema: TableSchema, kinds:
   let failure: unknown;
   let wake: (() => void) | undefined;
   let pullPending = false;
-  let ahead: Promise<Uint8Array | null> | undefined;
+  let ahead: Promise<Uint8Array[] | null> | undefined;
   let ended = false;
   const notify = () => {
     const w = wake;
@@ -53,16 +64,20 @@ export async function* writeArrowParquetPartInWorker(schema: TableSchema, kinds:
   const answerPull = () => {
     if (!pullPending || queued > OUTPUT_HIGH_WATER || failure !== undefined) return;
     pullPending = false;
+    const send = (ipc: Uint8Array) => worker.postMessage({ type: 'group', ipc }, [ipc.buffer as ArrayBuffer]);
+    const slice = slices.shift();
+    if (slice !== undefined) return send(slice);
     const current = ahead ?? produce();
     ahead = undefined;
     current.then(
-      (ipc) => {
-        if (ipc === null) {
+      (group) => {
+        if (group === null) {
           ended = true;
           worker.postMessage({ type: 'end' });
           return;
         }
-        worker.postMessage({ type: 'group', ipc }, [ipc.buffer as ArrayBuffer]);
+        slices = group;
+        send(slices.shift()!);
         // Decode the next row group while the worker encodes this one.
         ahead = produce();
         ahead.catch(fail);

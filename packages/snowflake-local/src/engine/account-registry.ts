@@ -3,6 +3,7 @@
  * credentials for login), roles, warehouses and grants.
  */
 import { createHash, createPublicKey, randomBytes } from 'node:crypto';
+import type { GrantRecord } from './grant-statements.js';
 
 export interface LocalUserSpec {
   readonly name: string;
@@ -37,7 +38,8 @@ export class AccountRegistry {
   readonly users = new Map<string, LocalUser>();
   readonly roles = new Set<string>(['ACCOUNTADMIN', 'SYSADMIN', 'SECURITYADMIN', 'USERADMIN', 'PUBLIC']);
   readonly warehouses = new Set<string>();
-  readonly grants: string[] = [];
+  /** Recorded, never enforced. */
+  readonly grants: GrantRecord[] = [];
 
   /** Adds (or replaces) a user. */
   addUser(spec: LocalUserSpec): LocalUser {

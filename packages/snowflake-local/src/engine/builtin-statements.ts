@@ -11,6 +11,7 @@ import { alterTable, createTable, tableExists } from './table-statements.js';
 import { missingObject, notSupported, SqlError, syntaxError } from './sql-error.js';
 import { publicKeyDer } from './account-registry.js';
 import { runShowStatement } from './show-statements.js';
+import { grantStatement } from './grant-statements.js';
 
 /** Snowflake's status for statements without a specific message. */
 export function ok(kind: StatementResult['kind'] = 'ddl'): StatementResult {
@@ -41,8 +42,7 @@ export async function runBuiltinStatement(engine: Engine, session: Session, ctx:
       return runShowStatement(engine, session, c);
     case 'GRANT':
     case 'REVOKE':
-      engine.registry.grants.push(sql);
-      return ok();
+      return grantStatement(engine, session, c);
     case 'CREATE':
       return createStatement(engine, session, ctx, c);
     case 'DROP':

@@ -12,6 +12,7 @@ import { identifierParts, qualifyParts, sqlIdent, translateStatement, type Diale
 import { fromDuckDbError, notSupported, SqlError, syntaxError } from './sql-error.js';
 import { stripComments } from './sql-tokenizer.js';
 import { wireColumn, wireValue } from './wire-encode.js';
+import { snowflakeResultNames } from './result-names.js';
 import { runBuiltinStatement } from './builtin-statements.js';
 
 /** A bind as the driver sends it: a type and a string value (or an array of them for array binds). */
@@ -67,6 +68,7 @@ export class Engine implements EngineHandle {
   readonly extensions: EngineExtension[] = [];
   readonly createdOn = new Map<string, Date>();
   private readonly sessions = new Map<string, Session>();
+  private sessionCounter = 0;
   private readonly path: string | undefined;
 
   private constructor(
@@ -135,7 +137,8 @@ export class Engine implements EngineHandle {
   async createSession(opts: { user: string; role: string; database?: string; schema?: string; warehouse?: string }): Promise<Session> {
     const duck = await this.instance.connect();
     const state: SessionState = {
-      id: String(Date.now() * 1000 + Math.floor(Math.random() * 1000)),
+      // Numeric like Snowflake's session ids (the driver reads them as numbers), unique per engine.
+      id: String(Date.now() * 1000 + (this.sessionCounter++ % 1000)),
       user: opts.user.toUpperCase(),
       role: (opts.role || 'PUBLIC').toUpperCase(),
       database: '',
@@ -321,7 +324,8 @@ export class Engine implements EngineHandle {
         const reader = await prepared.runAndReadAll();
         const tz = session.parameters.TIMEZONE ?? 'UTC';
         const castsToTz = /TIMESTAMP_?TZ\b/i.test(sql) && !/TIMESTAMP_?LTZ\b/i.test(sql);
-        const columns = reader.columnNames().map((n, i) => wireColumn(snowflakeColumnName(n), reader.columnTypes()[i]!, this.declaredTz(n, read) ?? castsToTz));
+        const names = snowflakeResultNames(sql, reader.columnNames().map(snowflakeColumnName));
+        const columns = reader.columnNames().map((n, i) => wireColumn(names[i]!, reader.columnTypes()[i]!, this.declaredTz(n, read) ?? castsToTz));
         return { kind, columns, rows: reader.getRows().map((r) => r.map((v, i) => wireValue(v, columns[i]!, tz))) };
       }
       // An array-bound statement is one statement in Snowflake: all rows or none, in one transaction.

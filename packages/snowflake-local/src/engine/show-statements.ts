@@ -8,6 +8,7 @@ import type { Cursor } from './sql-cursor.js';
 import { qualifyParts } from './sql-dialect.js';
 import { SqlError } from './sql-error.js';
 import { scaledToDecimal } from './wire-encode.js';
+import { showGrants } from './grant-statements.js';
 
 const text = (name: string): ResultColumn => ({ name, type: 'text', length: 16777216, nullable: true });
 const ltz = (name: string): ResultColumn => ({ name, type: 'timestamp_ltz', precision: 0, scale: 9, nullable: true });
@@ -109,6 +110,8 @@ export async function runShowStatement(engine: Engine, session: Session, c: Curs
   c.accept('TERSE');
   const what = c.word();
   c.i++;
+  // SHOW GRANTS has its own grammar (TO ROLE, OF ROLE, ON ...); the others share LIKE / IN.
+  if (what === 'GRANTS') return showGrants(engine, session, c);
   const f = filters(c);
   const like = likeMatcher(f.like);
   const st = session.state;
@@ -154,8 +157,6 @@ export async function runShowStatement(engine: Engine, session: Session, c: Curs
       return result('show', [ltz('created_on'), text('name'), text('is_default'), text('is_current')], [...engine.registry.roles].filter(like).map((r) => [epoch(undefined), r, 'N', r === st.role ? 'Y' : 'N']));
     case 'USERS':
       return result('show', [text('name'), text('login_name'), text('default_role'), text('has_password'), text('has_rsa_public_key')], [...engine.registry.users.values()].filter((u) => like(u.name)).map((u) => [u.name, u.name, u.defaultRole, u.password ? 'true' : 'false', u.rsaPublicKeys.some(Boolean) ? 'true' : 'false']));
-    case 'GRANTS':
-      return result('show', [text('statement')], engine.registry.grants.map((g) => [g]));
     default:
       return undefined;
   }
