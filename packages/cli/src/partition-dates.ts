@@ -1,6 +1,6 @@
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ListObjectsV2Command } from '@aws-sdk/client-s3';
+import { ListObjectsCommand } from '@aws-sdk/client-s3';
 import { ResultAsync } from 'neverthrow';
 import { createS3Client, floeError, type FloeError } from '@floe/core';
 import type { FloeConfig } from './context.js';
@@ -10,8 +10,9 @@ const DT = /dt=(\d{4}-\d{2}-\d{2})(?:\/|$)/;
 /**
  * The `dt=` partitions of a table, newest first, without reading any object: from the S3 key
  * listing (names only, a thousand keys per request), or a local folder's directory names.
- * `floe status` then reads the manifests of the newest few days only. (No `Delimiter`: s3rver
- * prunes the folders it would need to find nested common prefixes and returns none.)
+ * `floe status` then reads the manifests of the newest few days only. ListObjects (v1, `Marker`)
+ * rather than v2 and no `Delimiter`: s3rver 3.7.1, the S3 of the tests and the demo, fails every
+ * v2 page after the first (InternalError) and finds no nested common prefixes; AWS serves both.
  */
 export function partitionDates(config: FloeConfig, table: string): ResultAsync<string[], FloeError> {
   const storage = config.storage;
@@ -26,15 +27,16 @@ export function partitionDates(config: FloeConfig, table: string): ResultAsync<s
   const prefix = `${storage.prefix}/${table}/`;
   const list = async (): Promise<string[]> => {
     const dates = new Set<string>();
-    let token: string | undefined;
+    let marker: string | undefined;
     do {
-      const page = await client.send(new ListObjectsV2Command({ Bucket: storage.bucket, Prefix: `${prefix}dt=`, ...(token ? { ContinuationToken: token } : {}) }));
-      for (const o of page.Contents ?? []) {
-        const d = DT.exec(o.Key ?? '')?.[1];
+      const page = await client.send(new ListObjectsCommand({ Bucket: storage.bucket, Prefix: `${prefix}dt=`, ...(marker ? { Marker: marker } : {}) }));
+      const keys = (page.Contents ?? []).map((o) => o.Key ?? '');
+      for (const k of keys) {
+        const d = DT.exec(k)?.[1];
         if (d) dates.add(d);
       }
-      token = page.IsTruncated ? page.NextContinuationToken : undefined;
-    } while (token);
+      marker = page.IsTruncated ? keys.at(-1) : undefined;
+    } while (marker);
     return [...dates].sort().reverse();
   };
   return ResultAsync.fromPromise(list(), (e) => {

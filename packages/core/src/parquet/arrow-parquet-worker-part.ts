@@ -24,24 +24,26 @@ const SLICE_ROWS = 16_384;
 export async function* writeArrowParquetPartInWorker(schema: TableSchema, kinds: readonly ParquetColumnKind[], compression: ParquetCompression, rowGroupRows: number, next: NextArrowGroup): AsyncGenerator<Uint8Array> {
   const fields = schema.columns.map((c, i) => new arrow.Field(c.name, arrowType(kinds[i]!), true));
   const arrowSchema = new arrow.Schema(fields);
-  const toIpc = (group: NonNullable<Awaited<ReturnType<NextArrowGroup>>>): Uint8Array[] => {
-    const struct = arrow.makeData({ type: new arrow.Struct(fields), length: group.rowCount, nullCount: 0, children: [...group.children] });
-    const out: Uint8Array[] = [];
-    for (let offset = 0; offset === 0 || offset < group.rowCount; offset += SLICE_ROWS) {
-      const slice = struct.slice(offset, Math.min(SLICE_ROWS, group.rowCount - offset));
-      out.push(arrow.tableToIPC(new arrow.Table([new arrow.RecordBatch(arrowSchema, slice)]), 'stream'));
-    }
-    return out;
+  /** A decoded row group, encoded to IPC one slice at a time as the worker asks for it. */
+  interface Pending {
+    readonly struct: arrow.Data<arrow.Struct>;
+    offset: number;
+  }
+  const sliceIpc = (p: Pending): Uint8Array => {
+    const slice = p.struct.slice(p.offset, Math.min(SLICE_ROWS, p.struct.length - p.offset));
+    p.offset += SLICE_ROWS;
+    return arrow.tableToIPC(new arrow.Table([new arrow.RecordBatch(arrowSchema, slice)]), 'stream');
   };
   let sentAny = false;
   // An empty file still needs one (empty) batch to carry the schema.
-  const produce = async (): Promise<Uint8Array[] | null> => {
-    const group = await next();
-    if (group === null && sentAny) return null;
+  const produce = async (): Promise<Pending | null> => {
+    const taken = await next();
+    if (taken === null && sentAny) return null;
     sentAny = true;
-    return toIpc(group ?? arrowGroupFromText(schema, kinds, { rowCount: 0, columns: schema.columns.map(() => []) }));
+    const group = taken ?? arrowGroupFromText(schema, kinds, { rowCount: 0, columns: schema.columns.map(() => []) });
+    return { struct: arrow.makeData({ type: new arrow.Struct(fields), length: group.rowCount, nullCount: 0, children: [...group.children] }), offset: 0 };
   };
-  let slices: Uint8Array[] = [];
+  let current: Pending | undefined;
 
   const worker = startParquetWorker(compression, rowGroupRows);
   const output: Uint8Array[] = [];
@@ -50,7 +52,7 @@ export async function* writeArrowParquetPartInWorker(schema: TableSchema, kinds:
   let failure: unknown;
   let wake: (() => void) | undefined;
   let pullPending = false;
-  let ahead: Promise<Uint8Array[] | null> | undefined;
+  let ahead: Promise<Pending | null> | undefined;
   let ended = false;
   const notify = () => {
     const w = wake;
@@ -65,19 +67,18 @@ export async function* writeArrowParquetPartInWorker(schema: TableSchema, kinds:
     if (!pullPending || queued > OUTPUT_HIGH_WATER || failure !== undefined) return;
     pullPending = false;
     const send = (ipc: Uint8Array) => worker.postMessage({ type: 'group', ipc }, [ipc.buffer as ArrayBuffer]);
-    const slice = slices.shift();
-    if (slice !== undefined) return send(slice);
-    const current = ahead ?? produce();
+    if (current !== undefined && current.offset < current.struct.length) return send(sliceIpc(current));
+    const coming = ahead ?? produce();
     ahead = undefined;
-    current.then(
+    coming.then(
       (group) => {
         if (group === null) {
           ended = true;
           worker.postMessage({ type: 'end' });
           return;
         }
-        slices = group;
-        send(slices.shift()!);
+        current = group;
+        send(sliceIpc(group));
         // Decode the next row group while the worker encodes this one.
         ahead = produce();
         ahead.catch(fail);

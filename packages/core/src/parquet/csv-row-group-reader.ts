@@ -25,6 +25,11 @@ export class CsvRowGroupReader {
   readonly #source: AsyncIterator<Uint8Array>;
   #buf: Buffer = EMPTY;
   #pos = 0;
+  /**
+   * Where a record cut by a chunk edge is joined with the next chunk. Reused (builders copy
+   * bytes out), so streaming a table allocates no buffer per chunk.
+   */
+  #scratch: Buffer = EMPTY;
   #exhausted = false;
   /** A final record without its `\n` was given one (PostgreSQL always ends with `\n`). */
   #terminated = false;
@@ -83,7 +88,20 @@ export class CsvRowGroupReader {
     }
     const v = next.value;
     const chunk = Buffer.isBuffer(v) ? v : Buffer.from(v.buffer, v.byteOffset, v.byteLength);
-    this.#buf = this.#pos < this.#buf.length ? Buffer.concat([this.#buf.subarray(this.#pos), chunk]) : chunk;
+    const rest = this.#buf.length - this.#pos;
+    if (rest > 0) {
+      const need = rest + chunk.length;
+      if (this.#scratch.length < need) {
+        const grown = Buffer.allocUnsafe(Math.max(need, 2 * this.#scratch.length, 256 * 1024));
+        this.#buf.copy(grown, 0, this.#pos);
+        this.#scratch = grown;
+      } else {
+        // The rest may already sit in the scratch buffer: copy moves overlapping bytes safely.
+        this.#buf.copy(this.#scratch, 0, this.#pos);
+      }
+      chunk.copy(this.#scratch, rest);
+      this.#buf = this.#scratch.subarray(0, need);
+    } else this.#buf = chunk;
     this.#pos = 0;
     return true;
   }
