@@ -1,10 +1,4 @@
-import { defineConfig } from 'tsup';
+import { floeLibrary } from '../../tsup.shared.js';
 
-export default defineConfig({
-  entry: ['src/index.ts'],
-  format: ['esm'],
-  dts: true,
-  sourcemap: true,
-  clean: true,
-  target: 'node20',
-});
+// Test and demo services run from source or as ESM only (they use import.meta).
+export default floeLibrary({ format: ['esm'] });
