@@ -19,7 +19,7 @@ let failed = 0;
 const results = [];
 for (const rt of runtimes) {
   console.log(`\n=== vitest under ${rt.label} ===`);
-  const r = spawnSync(rt.bin, [vitest, 'run', ...args], { cwd: root, stdio: 'inherit', env: { ...process.env, FLOE_TEST_RUNTIME: rt.label } });
+  const r = spawnSync(rt.bin, [vitest, 'run', ...args], { cwd: root, stdio: 'inherit', env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', ...process.env, FLOE_TEST_RUNTIME: rt.label } });
   results.push(`${rt.label}: ${r.status === 0 ? 'passed' : `FAILED (exit ${r.status})`}`);
   if (r.status !== 0) failed++;
 }

@@ -1,5 +1,5 @@
-import { INVOICES, ITEMS } from '@floe/example-sales';
-import type { DerivedTableSpec, SourceTable } from '@floe/snowflake-ddl';
+import { INVOICES, ITEMS, SALES_STAR } from '@floe/example-sales';
+import type { DerivedTableSpec, SourceTable, StarSchemaSpec } from '@floe/snowflake-ddl';
 import type { TableConfig } from './context.js';
 
 /** Source columns the sales preset's INVOICES and ITEMS read. */
@@ -18,4 +18,17 @@ export function isSalesPreset(table: TableConfig, source: SourceTable): boolean 
 /** Tables derived from a configured table: INVOICES (one row per order) and ITEMS (one per line) for sales. */
 export function derivedTablesFor(table: TableConfig, source: SourceTable): DerivedTableSpec[] {
   return isSalesPreset(table, source) ? [INVOICES, ITEMS] : [];
+}
+
+/**
+ * The star schema built from a configured table: the sales star (DIM_CUSTOMER, DIM_PRODUCT,
+ * DIM_DATE, FACT_SALES) for the sales preset, when the source has every column it reads and its
+ * natural keys and order date are NOT NULL (the generator refuses a nullable key); none otherwise.
+ */
+export function starSchemaFor(table: TableConfig, source: SourceTable): StarSchemaSpec | undefined {
+  if (!isSalesPreset(table, source)) return undefined;
+  const columns = new Map(source.columns.map((c) => [c.name, c]));
+  const read = [SALES_STAR.businessDate, ...SALES_STAR.dimensions.flatMap((d) => [...d.naturalKey, ...d.tracked]), ...SALES_STAR.fact.columns];
+  const notNull = [SALES_STAR.businessDate, ...SALES_STAR.dimensions.flatMap((d) => d.naturalKey)];
+  return read.every((c) => columns.has(c)) && notNull.every((c) => columns.get(c)?.nullable === false) ? SALES_STAR : undefined;
 }

@@ -15,7 +15,7 @@ import {
 } from '@floe/core';
 import { iamPermissionsPolicy, iamTrustPolicy, planSetup, planTeardown, setupBucketNotification, type FloeSnowflakeSetup, type PlanStep, type SourceTable } from '@floe/snowflake-ddl';
 import { jobFor, type FloeConfig, type SnowflakeSession } from './context.js';
-import { derivedTablesFor } from './presets.js';
+import { derivedTablesFor, starSchemaFor } from './presets.js';
 
 /** Options of the Snowflake setup that the config file does not carry. */
 export interface SetupOptions {
@@ -65,6 +65,7 @@ export function snowflakeSetup(config: FloeConfig, schemas: ReadonlyMap<string, 
     if (!source) return err(floeError('internal', `table ${t.name} was not described`, 'Re-run with --debug and report it.', { object: t.name }));
     const names = objectNames(sf, t) as ReturnType<typeof objectNames> & { readonly target?: string };
     const derived = derivedTablesFor(t, source);
+    const star = starSchemaFor(t, source);
     tables.push({
       source,
       path: t.name,
@@ -75,6 +76,7 @@ export function snowflakeSetup(config: FloeConfig, schemas: ReadonlyMap<string, 
       stream: names.stream,
       task: names.task,
       ...(derived.length > 0 ? { derived } : {}),
+      ...(star ? { star } : {}),
     });
   }
   return ok({

@@ -10,6 +10,7 @@ import { renderTable } from '../summary-table.js';
 import { targetTotals, type TargetTotals } from '../verify/target-totals.js';
 import { verifyDays, type VerifyReport } from '../verify/verify-days.js';
 import { startLocalStack } from './local-stack.js';
+import { starCounts, type StarCount } from './star-counts.js';
 
 /** What `floe demo` reports (also its `--json` body). */
 export interface DemoSummary {
@@ -17,6 +18,8 @@ export interface DemoSummary {
   readonly days: number;
   readonly runs: { readonly ok: number; readonly failed: number; readonly rows: number; readonly bytes: number };
   readonly tables: readonly TargetTotals[];
+  /** The star schema's tables (DIM_CUSTOMER, DIM_PRODUCT, DIM_DATE, FACT_SALES): rows, and current versions of the dimensions. */
+  readonly star: readonly StarCount[];
   readonly verify: VerifyReport;
   readonly totalMs: number;
 }
@@ -87,10 +90,13 @@ async function demo(o: DemoOptions): Promise<DemoSummary | FloeError> {
 
       const tables = await timed('read SALES / INVOICES / ITEMS', () => targetTotals(config, session.value));
       if (tables.isErr()) return tables.error;
+      const star = await timed('read the star schema', () => starCounts(config, session.value));
+      if (star.isErr()) return star.error;
       const verify = await timed(`verify ${days.length} days against PostgreSQL`, () => verifyDays(config, session.value, days));
       if (verify.isErr()) return verify.error;
 
       o.out.print(renderTable(['Snowflake table', 'rows', 'exact sums'], tables.value.map((t) => [t.table, t.rows, Object.entries(t.sums).map(([k, v]) => `${k} = ${v}`).join('\n')])));
+      if (star.value.length > 0) o.out.print(renderTable(['star schema table', 'rows', 'current versions'], star.value.map((t) => [t.table, t.rows, t.current ?? ''])));
       o.out.print(verify.value.differences.length === 0 ? `verify: ${days.length} days, no difference between PostgreSQL and Snowflake` : `verify: ${verify.value.differences.length} difference(s):\n${renderTable(['table', 'day', 'measure', 'postgres', 'snowflake'], verify.value.differences.slice(0, 20).map((d) => [d.table, d.day, d.measure, d.postgres, d.snowflake]))}`);
       const totalMs = Date.now() - started;
       o.out.note(`  ${(totalMs / 1000).toFixed(1).padStart(6)}s  total`);
@@ -98,7 +104,7 @@ async function demo(o: DemoOptions): Promise<DemoSummary | FloeError> {
         o.out.note(`Services kept running (Ctrl-C to stop):\n  PostgreSQL ${stack.postgres.url('floe_demo').replace(/:[^:@/]+@/, ':***@')}\n  S3 ${stack.s3.endpoint} (bucket ${stack.bucket})\n  Snowflake ${stack.snowflake.accessUrl}`);
         await new Promise<void>((resolve) => process.once('SIGINT', () => resolve()));
       }
-      return { phases, days: days.length, runs, tables: tables.value, verify: verify.value, totalMs };
+      return { phases, days: days.length, runs, tables: tables.value, star: star.value, verify: verify.value, totalMs };
     } finally {
       await session.value.close();
     }

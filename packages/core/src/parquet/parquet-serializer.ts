@@ -8,6 +8,7 @@ import { validateBounds } from '../util/bounds.js';
 import { asFloeError } from '../util/stream-errors.js';
 import { arrowGroupFromText, writeArrowParquetPart, type ParquetCompression } from './arrow-parquet-part.js';
 import { writeArrowParquetPartInWorker } from './arrow-parquet-worker-part.js';
+import { parquetWorkerAvailable } from './parquet-wasm-worker.js';
 import { CsvRowGroupReader, type ArrowRowGroup } from './csv-row-group-reader.js';
 import { parquetColumnKind, type ParquetColumnKind } from './parquet-column-kind.js';
 import { parquetjsLiteRefusal, writeParquetjsLitePart } from './parquetjs-lite-part.js';
@@ -25,7 +26,8 @@ export interface ParquetSerializerOptions {
   readonly rowGroupRows?: number;
   /**
    * `arrow` engine: encode in a worker thread while the main thread decodes the next row group
-   * (default true: two cores). false encodes on the calling thread.
+   * (default true: two cores). false encodes on the calling thread, as does a bundle that inlined
+   * parquet-wasm (the worker loads it by path).
    */
   readonly encodeInWorker?: boolean;
 }
@@ -89,7 +91,7 @@ export function createParquetSerializer(options: ParquetSerializerOptions = {}):
         rows.encoding === 'csv'
           ? new CsvRowGroupReader(rows.chunks, schema, kinds, table)
           : textGroups(new RowGroupReader(rows.batches, schema.columns.length, table), (g) => arrowGroupFromText(schema, kinds, g));
-      const write = encodeInWorker ? writeArrowParquetPartInWorker : writeArrowParquetPart;
+      const write = encodeInWorker && parquetWorkerAvailable() ? writeArrowParquetPartInWorker : writeArrowParquetPart;
       yield* parts(table, bounds, reader, (next) => write(schema, kinds, compression, rowGroupRows, next));
       return;
     }

@@ -41,6 +41,19 @@ function resolveParquetWasm(): string {
   return parquetWasmPath;
 }
 
+/**
+ * Whether parquet-wasm can be loaded by path in a worker. A bundle that inlined parquet-wasm (no
+ * package on disk) cannot: the serializer then encodes on the calling thread.
+ */
+export function parquetWorkerAvailable(): boolean {
+  try {
+    resolveParquetWasm();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** Messages the worker posts. */
 export type WorkerMessage = { type: 'pull' } | { type: 'chunk'; bytes: Uint8Array } | { type: 'done' } | { type: 'error'; message: string };
 
