@@ -72,12 +72,13 @@ describe.skipIf(!csv)(`star schema end to end, cursor mode, real data set${csv ?
     if (s.isErr()) throw new Error(s.error.message);
     session = s.value;
 
-    // `floe provision`, with the star added to the sales table (the CLI's preset wiring is separate).
+    // What `floe provision` does: the sales preset brings the star (presets.ts, starSchemaFor).
     const schemas = await describeTables(config);
     if (schemas.isErr()) throw new Error(schemas.error.message);
     const base = snowflakeSetup(config, schemas.value, { createWarehouse: true });
     if (base.isErr()) throw new Error(base.error.message);
-    setup = { ...base.value, tables: base.value.tables.map((t) => ({ ...t, star: SALES_STAR })) };
+    setup = base.value;
+    expect(setup.tables[0]?.star).toBe(SALES_STAR);
     const steps = provisionSetup(setup);
     if (steps.isErr()) throw new Error(steps.error.message);
     const provisioner = createSnowflakeProvisioner({
