@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseSchedule } from '../src/changes/task-schedule.js';
-import { bodyStatements } from '../src/changes/task-runner.js';
+import { bodyStatements, taskBody } from '../src/changes/task-runner.js';
 
 describe('task schedules', () => {
   it('reads a CRON expression in its time zone, across a daylight-saving change', () => {
@@ -39,5 +39,17 @@ describe('task bodies', () => {
       'COMMIT',
     ]);
     expect(bodyStatements('INSERT INTO A SELECT 1')).toEqual(['INSERT INTO A SELECT 1']);
+  });
+});
+
+describe('task bodies with an exception handler', () => {
+  it('separates the EXCEPTION WHEN OTHER THEN handler from the statements it guards', () => {
+    const body = taskBody('BEGIN\n BEGIN TRANSACTION;\n INSERT INTO A VALUES (1);\n COMMIT;\nEXCEPTION WHEN OTHER THEN\n ROLLBACK;\n RAISE;\nEND;');
+    expect(body.statements).toEqual(['BEGIN TRANSACTION', 'INSERT INTO A VALUES (1)', 'COMMIT']);
+    expect(body.handler).toEqual(['ROLLBACK', 'RAISE']);
+  });
+
+  it('refuses a handler form it cannot run instead of running it as statements', () => {
+    expect(() => taskBody('BEGIN INSERT INTO A VALUES (1); EXCEPTION WHEN my_error THEN RETURN 1; END')).toThrow(/EXCEPTION WHEN OTHER/);
   });
 });

@@ -154,7 +154,10 @@ export async function startLocalStack(opts: StartLocalStackOptions): Promise<Loc
     };
     const runTasks = async () => {
       clock.advance(24 * 3600 * 1000 + 60_000);
-      await snowflake.runDueTasks();
+      const runs = await snowflake.runDueTasks();
+      // A task that fails leaves SALES / INVOICES / ITEMS stale: say so rather than print old counts.
+      const failed = runs.find((r) => r.state === 'FAILED');
+      if (failed) throw new Error(`The task ${failed.name} failed on the local Snowflake endpoint: ${failed.errorMessage ?? 'no message'}`);
     };
     return { postgres, s3, snowflake, clock, bucket, rawConfig, env, config: config.value, salesDays, runTasks, stop };
   } catch (e) {

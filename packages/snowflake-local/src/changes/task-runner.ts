@@ -20,8 +20,19 @@ export interface TaskRunnerDeps {
   record(run: TaskRun): void;
 }
 
-/** The statements of a body: one statement, or the statements of a `BEGIN ... END` block. */
-export function bodyStatements(definition: string): string[] {
+/**
+ * A task body: its statements and, for a Snowflake Scripting block, the statements of its
+ * `EXCEPTION WHEN ... THEN` handler (run only when a body statement fails).
+ */
+export interface TaskBody {
+  readonly statements: readonly string[];
+  readonly handler?: readonly string[];
+}
+
+const HANDLER_CONDITIONS = /^(OTHER|STATEMENT_ERROR|EXPRESSION_ERROR)$/i;
+
+/** Splits a body: one statement, or a `BEGIN ... [EXCEPTION WHEN <cond> THEN ...] END` block. */
+export function taskBody(definition: string): TaskBody {
   const cur = new TokenCursor(definition);
   const first = cur.tokens[0];
   const second = cur.tokens[1];
@@ -30,12 +41,30 @@ export function bodyStatements(definition: string): string[] {
     first.value.toUpperCase() === 'BEGIN' &&
     !(second?.kind === 'word' && /^(TRANSACTION|WORK|NAME)$/i.test(second.value)) &&
     second?.text !== ';';
-  if (!isBlock) return splitStatements(definition);
+  if (!isBlock) return { statements: splitStatements(definition) };
   let endIndex = cur.tokens.length - 1;
   if (cur.tokens[endIndex]?.text === ';') endIndex--;
   const end = cur.tokens[endIndex];
   if (!end || end.kind !== 'word' || end.value.toUpperCase() !== 'END') throw cur.error('a BEGIN block must close with END', end);
-  return splitStatements(definition.slice(first.pos + first.text.length, end.pos));
+  // The handler starts at an EXCEPTION keyword that begins a statement (right after a `;`).
+  const exceptionIndex = cur.tokens.findIndex((t, i) => i > 0 && i < endIndex && t.kind === 'word' && t.value.toUpperCase() === 'EXCEPTION' && cur.tokens[i - 1]?.text === ';');
+  if (exceptionIndex < 0) return { statements: splitStatements(definition.slice(first.pos + first.text.length, end.pos)) };
+  const exception = cur.tokens[exceptionIndex]!;
+  const when = cur.tokens[exceptionIndex + 1];
+  const condition = cur.tokens[exceptionIndex + 2];
+  const then = cur.tokens[exceptionIndex + 3];
+  if (when?.kind !== 'word' || when.value.toUpperCase() !== 'WHEN' || condition?.kind !== 'word' || !HANDLER_CONDITIONS.test(condition.value) || then?.kind !== 'word' || then.value.toUpperCase() !== 'THEN') {
+    throw cur.error('the local endpoint supports one handler of the form EXCEPTION WHEN OTHER | STATEMENT_ERROR | EXPRESSION_ERROR THEN ...', when ?? exception);
+  }
+  return {
+    statements: splitStatements(definition.slice(first.pos + first.text.length, exception.pos)),
+    handler: splitStatements(definition.slice(then.pos + then.text.length, end.pos)),
+  };
+}
+
+/** The statements of a body without its exception handler. */
+export function bodyStatements(definition: string): string[] {
+  return [...taskBody(definition).statements];
 }
 
 type Outcome = TaskRun['state'] | 'PASSED_THROUGH';
@@ -119,7 +148,19 @@ export class TaskRunner {
         return { ...base, state: 'SKIPPED', queryStartTime: undefined, completedTime: this.deps.clock.now(), errorCode: undefined, errorMessage: undefined };
       }
       queryStartTime = this.deps.clock.now();
-      for (const statement of bodyStatements(task.definition)) await session.sql(statement);
+      const body = taskBody(task.definition);
+      try {
+        for (const statement of body.statements) await session.sql(statement);
+      } catch (failure) {
+        if (!body.handler) throw failure;
+        // Snowflake Scripting: the handler runs in place of the rest of the block; a bare RAISE
+        // re-raises the error that brought it here, and a handler without RAISE swallows it.
+        const active = session;
+        for (const statement of body.handler) {
+          if (/^RAISE$/i.test(statement.trim())) throw failure;
+          await active.sql(statement);
+        }
+      }
       // A body that opened a transaction and never committed it ends like Snowflake's: rolled back.
       if (session.session.inTransaction) {
         await session.sql('ROLLBACK');
