@@ -103,7 +103,6 @@ async function floe(kind, gzipConcurrency) {
       : core.createParquetSerializer({ engine: kind, compression: spec.parquetCompression });
   if (kind === 'arrow') await importFrom('packages/core', 'parquet-wasm'); // load the wasm before the clock
   const t0 = performance.now();
-  if (process.env.BENCH_TRACE) { const { appendFileSync } = await import('node:fs'); const pgq = requireFrom('packages/core')('pg'); const mon = new pgq.Client({ connectionString: spec.pgUrl }); await mon.connect(); setInterval(async () => { const r = await mon.query('SELECT tuples_processed FROM pg_stat_progress_copy').catch(() => ({ rows: [] })); appendFileSync(process.env.BENCH_TRACE, `${((performance.now() - t0) / 1000).toFixed(0)} s rss ${Math.round(process.memoryUsage().rss / 1048576)} ext ${Math.round(process.memoryUsage().external / 1048576)} pg ${r.rows[0]?.tuples_processed ?? '-'}\n`); }, 3000).unref(); }
   const report = await core.runExtract({ table: 'sales', extractor, serializer, uploader }, { kind: 'full' });
   const wallMs = performance.now() - t0;
   if (report.isErr()) throw new Error(core.formatError(report.error));
