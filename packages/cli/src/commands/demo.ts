@@ -9,6 +9,8 @@ interface DemoOptions {
 
 const demo: CommandHandler<DemoOptions> = async (opts, _g, out) => {
   const parallel = Number(opts.parallel);
+  // The demo talks to loopback services only, so the AWS SDK's notice about Node 20 is noise here.
+  process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] ??= 'true';
   // Loaded on demand: the demo's services (embedded PostgreSQL, s3rver, the local endpoint) are
   // heavy, and no other command needs them.
   const { runDemo } = await import('../demo/demo-run.js');

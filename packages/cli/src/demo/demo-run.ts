@@ -5,7 +5,7 @@ import { runDays } from '../day-runner.js';
 import type { Output } from '../output.js';
 import { createProgress } from '../progress.js';
 import { provision } from '../provisioning.js';
-import { outcomeTotals } from '../run-outcome.js';
+import { outcomeTotals, type RunOutcome } from '../run-outcome.js';
 import { renderTable } from '../summary-table.js';
 import { targetTotals, type TargetTotals } from '../verify/target-totals.js';
 import { verifyDays, type VerifyReport } from '../verify/verify-days.js';
@@ -39,6 +39,18 @@ function asFloeError(e: unknown): FloeError {
  * Snowflake (key-pair sign-in, bucket notification applied), run every day of the data, let the
  * pipe ingest and the task merge, then print Snowflake's figures and verify them against PostgreSQL.
  */
+/** What the extract wrote to S3: the first and last days' part files with their rows, then totals. */
+function filesWritten(outcomes: readonly RunOutcome[], runs: ReturnType<typeof outcomeTotals>, bucket: string): string {
+  const written = outcomes.filter((x) => x.status === 'ok' && x.report).sort((a, b) => a.date.localeCompare(b.date));
+  const shown = written.length > 6 ? [...written.slice(0, 3), undefined, ...written.slice(-3)] : written;
+  const rows = shown.flatMap((x) =>
+    x === undefined ? [['…', `${written.length - 6} more days`, '', '']] : x.report!.files.map((f) => [x.date, `s3://${bucket}/${f.key}`, f.rows, f.bytes]),
+  );
+  const files = written.reduce((n, x) => n + x.report!.files.length, 0);
+  rows.push(['total', `${files} part files + ${written.length} manifests`, runs.rows, runs.bytes]);
+  return renderTable(['day', 'file written', 'rows', 'bytes'], rows);
+}
+
 export function runDemo(o: DemoOptions): ResultAsync<DemoSummary, FloeError> {
   return ResultAsync.fromPromise(demo(o), asFloeError).andThen((r) => (r instanceof Error || isFloeError(r) ? errAsync(asFloeError(r)) : ResultAsync.fromSafePromise(Promise.resolve(r))));
 }
@@ -95,6 +107,7 @@ async function demo(o: DemoOptions): Promise<DemoSummary | FloeError> {
       const verify = await timed(`verify ${days.length} days against PostgreSQL`, () => verifyDays(config, session.value, days));
       if (verify.isErr()) return verify.error;
 
+      o.out.print(filesWritten(outcomes, runs, stack.bucket));
       o.out.print(renderTable(['Snowflake table', 'rows', 'exact sums'], tables.value.map((t) => [t.table, t.rows, Object.entries(t.sums).map(([k, v]) => `${k} = ${v}`).join('\n')])));
       if (star.value.length > 0) o.out.print(renderTable(['star schema table', 'rows', 'current versions'], star.value.map((t) => [t.table, t.rows, t.current ?? ''])));
       o.out.print(verify.value.differences.length === 0 ? `verify: ${days.length} days, no difference between PostgreSQL and Snowflake` : `verify: ${verify.value.differences.length} difference(s):\n${renderTable(['table', 'day', 'measure', 'postgres', 'snowflake'], verify.value.differences.slice(0, 20).map((d) => [d.table, d.day, d.measure, d.postgres, d.snowflake]))}`);
