@@ -2,7 +2,7 @@
 // pnpm (pinned, fetched through npx when absent), a frozen install, and a build of every package.
 // Re-running is cheap: pnpm and tsup both finish in seconds when nothing changed.
 import { spawnSync } from 'node:child_process';
-import { existsSync, statSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync, statSync, readdirSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -43,7 +43,16 @@ for (const pkg of order) {
   const dir = join(root, pkg);
   if (!existsSync(join(dir, 'package.json'))) continue;
   const built = newestMtime(join(dir, 'dist'));
-  const source = Math.max(newestMtime(join(dir, 'src')), statSync(join(dir, 'package.json')).mtimeMs, existsSync(join(dir, 'tsup.config.ts')) ? statSync(join(dir, 'tsup.config.ts')).mtimeMs : 0);
+  // A bundle (the Lambda's) inlines its workspace dependencies: their sources count as its own.
+  const manifest = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
+  const workspaceDeps = Object.entries({ ...manifest.dependencies }).filter(([, v]) => String(v).startsWith('workspace:')).map(([name]) => name);
+  const depDirs = order.filter((d) => existsSync(join(root, d, 'package.json')) && workspaceDeps.includes(JSON.parse(readFileSync(join(root, d, 'package.json'), 'utf8')).name));
+  const source = Math.max(
+    newestMtime(join(dir, 'src')),
+    ...depDirs.map((d) => newestMtime(join(root, d, 'src'))),
+    statSync(join(dir, 'package.json')).mtimeMs,
+    existsSync(join(dir, 'tsup.config.ts')) ? statSync(join(dir, 'tsup.config.ts')).mtimeMs : 0,
+  );
   if (built > source && !process.env.FLOE_REBUILD) continue;
   run(pnpm, [...pre, '--filter', `./${pkg}`, 'run', '--silent', 'build'], quiet);
 }
