@@ -1,33 +1,20 @@
-// The SELECT floe's extractor sends for a table, rebuilt here so the floor pipelines make
+// The SELECT and session floe's extractor uses, taken from core's build so the floor pipelines make
 // PostgreSQL do exactly the same rendering work (timestamps through to_char, etc.).
-const quoteIdent = (name) => `"${name.replace(/"/g, '""')}"`;
+import { importDist } from './workspace.mjs';
 
-function render(col, ref) {
-  if (col.isArray) return `to_json(${ref})::text`;
-  switch (col.baseType) {
-    case 'timestamp':
-      return `CASE WHEN isfinite(${ref}) THEN to_char(${ref}, 'YYYY-MM-DD HH24:MI:SS.US') ELSE ${ref}::text END`;
-    case 'timestamptz':
-      return `CASE WHEN isfinite(${ref}) THEN to_char(${ref} AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS.US') || '+00:00' ELSE ${ref}::text END`;
-    case 'time':
-      return `to_char(${ref}, 'HH24:MI:SS.US')`;
-    case 'bytea':
-      return `encode(${ref}, 'hex')`;
-    case 'money':
-      return `${ref}::numeric::text`;
-    default:
-      return ref;
-  }
-}
+const { renderColumn, POSTGRES_SESSION_SETTINGS } = await importDist('packages/core');
+const quoteIdent = (name) => `"${name.replace(/"/g, '""')}"`;
 
 /** `SELECT <rendered columns> FROM <schema>.<name> AS q` for a SourceTable. */
 export function floeSelect(table) {
-  const cols = table.columns.map((c) => `${render(c, `q.${quoteIdent(c.name)}`)} AS ${quoteIdent(c.name)}`).join(', ');
+  const cols = table.columns.map((c) => `${renderColumn(c, `q.${quoteIdent(c.name)}`)} AS ${quoteIdent(c.name)}`).join(', ');
   return `SELECT ${cols} FROM ${quoteIdent(table.schema)}.${quoteIdent(table.name)} AS q`;
 }
 
 /** The session settings floe pins, as PGOPTIONS for psql. */
-export const PGOPTIONS = ['TimeZone=UTC', 'DateStyle=ISO,YMD', 'IntervalStyle=iso_8601', 'extra_float_digits=3', 'bytea_output=hex'].map((s) => `-c ${s}`).join(' ');
+export const PGOPTIONS = POSTGRES_SESSION_SETTINGS.filter(([name]) => name !== 'client_encoding')
+  .map(([name, value]) => `-c ${name}=${value.replace(/ /g, '')}`)
+  .join(' ');
 
 /** DuckDB column types for reading floe's CSV of a table back exactly (money as DECIMAL). */
 export function duckColumns(table) {
