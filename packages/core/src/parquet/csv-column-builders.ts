@@ -43,12 +43,31 @@ class Validity {
   }
 }
 
+/**
+ * The shared part of the fixed-width builders: a validity bitmap, NULLs, and one Arrow Data over
+ * the first `rows` values of the subclass's typed array.
+ */
+abstract class FixedWidthBuilder implements ColumnBuilder {
+  protected readonly v: Validity;
+  constructor(protected readonly column: ColumnSchema, protected readonly type: arrow.DataType, capacity: number) {
+    this.v = new Validity(capacity);
+  }
+  abstract set(r: number, buf: Buffer, start: number, end: number, escaped: boolean): void;
+  /** The first `rows` values, in the layout Arrow expects for `type`. */
+  protected abstract values(rows: number): ArrayBufferView;
+  setNull(r: number): void {
+    this.v.invalid(r);
+  }
+  finish(rows: number): arrow.Data {
+    return arrow.makeData({ type: this.type, length: rows, nullCount: this.v.nullCount(rows), nullBitmap: this.v.bits, data: this.values(rows) } as never);
+  }
+}
+
 /** int2 / int4 parsed from ASCII digits, range-checked. */
-class IntBuilder implements ColumnBuilder {
-  readonly #v: Validity;
+class IntBuilder extends FixedWidthBuilder {
   readonly #data: Int16Array | Int32Array;
-  constructor(private readonly column: ColumnSchema, private readonly type: arrow.DataType, capacity: number, private readonly min: number, private readonly max: number) {
-    this.#v = new Validity(capacity);
+  constructor(column: ColumnSchema, type: arrow.DataType, capacity: number, private readonly min: number, private readonly max: number) {
+    super(column, type, capacity);
     this.#data = min === -32768 ? new Int16Array(capacity) : new Int32Array(capacity);
   }
   set(r: number, buf: Buffer, start: number, end: number, escaped: boolean): void {
@@ -68,13 +87,10 @@ class IntBuilder implements ColumnBuilder {
     if (neg) v = -v;
     if (i !== end || digits === 0 || digits > 11 || v < this.min || v > this.max) throw unsupportedValue(this.column, fieldText(buf, start, end, escaped), this.min === -32768 ? 'is not a smallint' : 'is not an integer');
     this.#data[r] = v;
-    this.#v.valid(r);
+    this.v.valid(r);
   }
-  setNull(r: number): void {
-    this.#v.invalid(r);
-  }
-  finish(rows: number): arrow.Data {
-    return arrow.makeData({ type: this.type, length: rows, nullCount: this.#v.nullCount(rows), nullBitmap: this.#v.bits, data: this.#data.subarray(0, rows) } as never);
+  protected values(rows: number): ArrayBufferView {
+    return this.#data.subarray(0, rows);
   }
 }
 
@@ -86,11 +102,10 @@ function putInt64(words: Int32Array, r: number, x: number): void {
 }
 
 /** DECIMAL(p,s) with p ≤ 15: the unscaled value fits a JS number exactly, no BigInt per value. */
-class SmallDecimalBuilder implements ColumnBuilder {
-  readonly #v: Validity;
+class SmallDecimalBuilder extends FixedWidthBuilder {
   readonly #words: Int32Array;
-  constructor(private readonly column: ColumnSchema, private readonly type: arrow.Decimal, capacity: number, private readonly precision: number, private readonly scale: number) {
-    this.#v = new Validity(capacity);
+  constructor(column: ColumnSchema, protected override readonly type: arrow.Decimal, capacity: number, private readonly precision: number, private readonly scale: number) {
+    super(column, type, capacity);
     this.#words = new Int32Array(capacity * 4);
   }
   set(r: number, buf: Buffer, start: number, end: number, escaped: boolean): void {
@@ -141,13 +156,10 @@ class SmallDecimalBuilder implements ColumnBuilder {
     this.#words[o] = v - hi * TWO_32;
     this.#words[o + 1] = hi;
     this.#words[o + 2] = this.#words[o + 3] = v < 0 ? -1 : 0;
-    this.#v.valid(r);
+    this.v.valid(r);
   }
-  setNull(r: number): void {
-    this.#v.invalid(r);
-  }
-  finish(rows: number): arrow.Data {
-    return arrow.makeData({ type: this.type, length: rows, nullCount: this.#v.nullCount(rows), nullBitmap: this.#v.bits, data: new Uint32Array(this.#words.buffer, 0, rows * 4) });
+  protected values(rows: number): ArrayBufferView {
+    return new Uint32Array(this.#words.buffer, 0, rows * 4);
   }
 }
 
@@ -176,12 +188,11 @@ function fastDate(buf: Buffer, i: number): number | undefined {
  * timestamp / timestamptz in floe's forms (`YYYY-MM-DD HH:MM:SS.ffffff`, `+00:00` for tz) decoded
  * from the bytes; anything else (BC, years past 9999, other offsets) through the text parser.
  */
-class TimestampBuilder implements ColumnBuilder {
-  readonly #v: Validity;
+class TimestampBuilder extends FixedWidthBuilder {
   readonly #data: BigInt64Array;
   readonly #words: Int32Array;
-  constructor(private readonly column: ColumnSchema, private readonly type: arrow.DataType, capacity: number, private readonly tz: boolean) {
-    this.#v = new Validity(capacity);
+  constructor(column: ColumnSchema, type: arrow.DataType, capacity: number, private readonly tz: boolean) {
+    super(column, type, capacity);
     this.#data = new BigInt64Array(capacity);
     this.#words = new Int32Array(this.#data.buffer);
   }
@@ -204,7 +215,7 @@ class TimestampBuilder implements ColumnBuilder {
         const micros = (days * 86400 + h * 3600 + mi * 60 + s) * 1e6 + frac;
         if (ok && h < 24 && mi < 60 && s < 61 && Number.isSafeInteger(micros)) {
           putInt64(this.#words, r, micros);
-          this.#v.valid(r);
+          this.v.valid(r);
           return;
         }
       }
@@ -213,21 +224,17 @@ class TimestampBuilder implements ColumnBuilder {
     const micros = parseTimestampMicros(text);
     if (micros === undefined) throw unsupportedValue(this.column, text, 'is not a finite timestamp (infinity cannot be stored)');
     this.#data[r] = micros;
-    this.#v.valid(r);
+    this.v.valid(r);
   }
-  setNull(r: number): void {
-    this.#v.invalid(r);
-  }
-  finish(rows: number): arrow.Data {
-    return arrow.makeData({ type: this.type, length: rows, nullCount: this.#v.nullCount(rows), nullBitmap: this.#v.bits, data: this.#data.subarray(0, rows) } as never);
+  protected values(rows: number): ArrayBufferView {
+    return this.#data.subarray(0, rows);
   }
 }
 
-class DateBuilder implements ColumnBuilder {
-  readonly #v: Validity;
+class DateBuilder extends FixedWidthBuilder {
   readonly #data: Int32Array;
-  constructor(private readonly column: ColumnSchema, private readonly type: arrow.DataType, capacity: number) {
-    this.#v = new Validity(capacity);
+  constructor(column: ColumnSchema, type: arrow.DataType, capacity: number) {
+    super(column, type, capacity);
     this.#data = new Int32Array(capacity);
   }
   set(r: number, buf: Buffer, start: number, end: number, escaped: boolean): void {
@@ -238,13 +245,10 @@ class DateBuilder implements ColumnBuilder {
       if (days === undefined) throw unsupportedValue(this.column, text, 'is not a finite date (infinity cannot be stored)');
     }
     this.#data[r] = days;
-    this.#v.valid(r);
+    this.v.valid(r);
   }
-  setNull(r: number): void {
-    this.#v.invalid(r);
-  }
-  finish(rows: number): arrow.Data {
-    return arrow.makeData({ type: this.type, length: rows, nullCount: this.#v.nullCount(rows), nullBitmap: this.#v.bits, data: this.#data.subarray(0, rows) } as never);
+  protected values(rows: number): ArrayBufferView {
+    return this.#data.subarray(0, rows);
   }
 }
 
