@@ -3,7 +3,8 @@ export { floeError, formatError, isFloeError, redact, registerSecret, type FloeE
 export { createCsvSerializer, type CsvSerializerOptions } from './csv/csv-serializer.js';
 export { createPostgresExtractor, type PostgresExtractorOptions } from './postgres/postgres-extractor.js';
 // How the extractor asks PostgreSQL to render values: public so tools (and the bench) can reproduce floe's exact query.
-export { renderColumn, SESSION_SETTINGS as POSTGRES_SESSION_SETTINGS } from './postgres/postgres-sql.js';
+export { renderColumn, renderSelectList, SESSION_SETTINGS as POSTGRES_SESSION_SETTINGS } from './postgres/postgres-sql.js';
+export type { SplitOptions } from './postgres/postgres-split.js';
 export type { PgClientLike, PgPoolClientLike, PgPoolLike, PgQueryResult, PgSource } from './postgres/postgres-connection.js';
 export type { PgSourceSpec } from './postgres/postgres-catalog.js';
 export { runExtract, DEFAULT_PART_BOUNDS } from './run/run-extract.js';

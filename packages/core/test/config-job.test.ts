@@ -103,6 +103,19 @@ describe('createTableJob: a configured table runs end to end', () => {
     );
   });
 
+  it('a table configured with split reads its key ranges over two connections: same rows, one run', async () => {
+    const config = unwrap(parseConfig({ source: { url }, tables: [{ ...TABLES[0], split: { slices: 2, key: 'ordernumber' } }], storage: { kind: 'local', dir } }, env));
+    const report = unwrap(await runExtract(unwrap(await createTableJob(config, 'sales')), unwrap(windowFor(config, 'sales', { date: '2005-05-31' }))));
+    expect(report.rows).toBe(3);
+    // ordernumber 10425..10426 cut in two ranges: one part per slice.
+    expect(report.files.map((f) => f.rows).sort()).toEqual([1, 2]);
+    let lines: string[] = [];
+    for (const f of report.files) lines = lines.concat(gunzipSync(await readFile(join(dir, f.key))).toString('utf8').split('\n').filter((l) => /^\d/.test(l)));
+    expect(lines.sort()).toEqual(['10425,1,4838.01,2005-05-31 00:00:00.000000,EMEA', '10425,2,1234567.89,2005-05-31 00:00:00.000000,NA', '10426,1,0.10,2005-05-31 00:00:00.000000,']);
+    const bad = parseConfig({ source: { url }, tables: [{ ...TABLES[0], split: { slices: 0 } }], storage: { kind: 'local', dir } }, env);
+    expect(bad.isErr()).toBe(true);
+  });
+
   it('a table configured as Parquet writes exact decimals', async () => {
     const config = unwrap(parseConfig({ source: { url }, tables: [{ ...TABLES[0], format: 'parquet' }], storage: { kind: 'local', dir } }, env));
     const report = unwrap(await runExtract(unwrap(await createTableJob(config, 'sales')), unwrap(windowFor(config, 'sales', { date: '2005-05-31' }))));

@@ -79,7 +79,7 @@ async function writeParts(serializer: Serializer, name: string): Promise<string[
   const x = (await extractor.extract({ kind: 'full' }, serializer.accepts))._unsafeUnwrap();
   const files: string[] = [];
   try {
-    for await (const part of serializer.serialize(x.schema, x.rows, { maxRows: 1_000, maxBytes: 1 << 20 })) {
+    for await (const part of serializer.serialize(x.schema, x.slices[0]!, { maxRows: 1_000, maxBytes: 1 << 20 })) {
       const chunks: Uint8Array[] = [];
       for await (const c of part.body) chunks.push(c);
       const path = join(dir, `${name}-${part.index}.${part.extension}`);
@@ -149,9 +149,9 @@ describe('catalog', () => {
     const extractor = createPostgresExtractor({ connection: { connectionString: url }, table: { schema: 'public', name: 'alltypes' }, batchRows: 2 });
     const x = (await extractor.extract({ kind: 'full' }, 'columnar'))._unsafeUnwrap();
     const rows: Array<Array<string | null>> = [];
-    if (x.rows.encoding !== 'columnar') throw new Error('expected columnar');
+    if (x.slices[0]!.encoding !== 'columnar') throw new Error('expected columnar');
     const sizes: number[] = [];
-    for await (const b of x.rows.batches) {
+    for await (const b of x.slices[0]!.batches) {
       sizes.push(b.rowCount);
       for (let r = 0; r < b.rowCount; r++) rows.push(b.columns.map((col) => col[r] ?? null));
     }

@@ -36,6 +36,9 @@ tables:
     primaryKey: [ordernumber, orderlinenumber]
     # A new part file starts at whichever bound is hit first (bytes before compression).
     bounds: { maxRows: 5000000, maxBytes: 1073741824 }
+    # Big tables: read the window over N connections at once, one key range each, all in one
+    # exported snapshot (key: an integer, numeric, date or timestamp column; default the primary key).
+    # split: { slices: 2, key: ordernumber }
 
 storage:
   # s3 (the bucket Snowpipe watches) or { kind: local, dir: ./out } to try floe without AWS.

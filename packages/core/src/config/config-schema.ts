@@ -119,6 +119,8 @@ const tableSchema = z.strictObject({
   parquetEngine: z.enum(['arrow', 'parquetjs-lite']).default(CONFIG_DEFAULTS.table.parquetEngine),
   bounds: boundsSchema.default({ ...CONFIG_DEFAULTS.table.bounds }),
   primaryKey: z.array(sqlName).min(1).optional(),
+  /** Read the window over several connections in one exported snapshot, one key range each. */
+  split: z.strictObject({ slices: z.number().int().min(1).max(16), key: sqlName.optional() }).optional(),
 });
 
 const storageSchema = z.discriminatedUnion('kind', [

@@ -111,7 +111,7 @@ export function createTableJob(config: FloeConfig, tableName: string, deps: Tabl
 
   return ResultAsync.combine([source, serializerFor(table)] as const).map(([src, serializer]) => ({
     table: table.name,
-    extractor: createPostgresExtractor({ ...src, ...spec }),
+    extractor: createPostgresExtractor({ ...src, ...spec, ...(table.split ? { split: { slices: table.split.slices, ...(table.split.key !== undefined ? { key: table.split.key } : {}) } } : {}) }),
     serializer,
     uploader,
     bounds: table.bounds,

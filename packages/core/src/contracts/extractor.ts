@@ -26,7 +26,11 @@ export interface ColumnBatch {
 /** One extraction inside one consistent snapshot. Call `close()` whatever happens. */
 export interface Extraction {
   readonly schema: TableSchema;
-  readonly rows: RowStream;
+  /**
+   * The window's rows: one stream, or one per slice when the extractor splits the window over
+   * several connections (disjoint key ranges of one snapshot, read concurrently). Read every one.
+   */
+  readonly slices: readonly RowStream[];
   /** Cursor windows: the upper bound chosen in the snapshot (null when no row qualified). */
   readonly upperBound: Watermark | null;
   /** Resolves once the rows have been fully read; rejects into a FloeError if the read failed. */

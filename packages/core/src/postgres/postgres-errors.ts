@@ -1,5 +1,6 @@
 import { floeError, type FloeError, isFloeError } from '../errors.js';
 import type { SourceLabel } from './postgres-connection.js';
+import { nonFiniteColumnOf } from './postgres-sql.js';
 
 /** What was being read when an error happened, for the message and `object`. */
 export interface ErrorContext {
@@ -29,6 +30,10 @@ export function mapPgError(e: unknown, ctx: ErrorContext): FloeError {
   }
   if (code === '42703') {
     return floeError('unknown_column', `A column used while ${ctx.action} does not exist in ${ctx.object}: ${text}.`, 'Check the column names in the window and the column list against the table.', { object: ctx.object, cause: e });
+  }
+  const nonFinite = code === '22P02' ? nonFiniteColumnOf(text) : undefined;
+  if (nonFinite !== undefined) {
+    return floeError('unsupported_value', `Column ${nonFinite} of ${ctx.object} holds NaN or Infinity in this window; Snowflake NUMBER cannot store them.`, 'Fix or filter those rows at the source (e.g. extract through a query that maps them to NULL), or change the column to double precision. Nothing was published.', { object: nonFinite, cause: e });
   }
   if (code === '3D000') {
     return floeError('config', `Database ${ctx.source.database} does not exist at ${ctx.source.host}.`, 'Fix the database name in the connection settings.', { object: ctx.source.database, cause: e });

@@ -9,7 +9,8 @@ import { floeError, isFloeError, type FloeError } from '../errors.js';
 import { describeSource, pickColumns, sourceFrom, sourceObjectName, type PgSourceSpec } from './postgres-catalog.js';
 import { connectionOpener, type HeldConnection, type PgClientLike, type PgSource } from './postgres-connection.js';
 import { mapPgError, type ErrorContext } from './postgres-errors.js';
-import { quoteIdent, renderColumn, SESSION_SETTINGS } from './postgres-sql.js';
+import { quoteLiteral, renderSelectList, SESSION_SETTINGS } from './postgres-sql.js';
+import { sliceConditions, splitKey, validateSplit, type SplitOptions } from './postgres-split.js';
 import { planWindow } from './postgres-window.js';
 
 /**
@@ -27,14 +28,22 @@ export type PostgresExtractorOptions = PgSource &
     readonly columns?: readonly string[];
     /** Rows per columnar batch (default 10,000). */
     readonly batchRows?: number;
+    /**
+     * Read the window over several connections at once, one key range each, all in one exported
+     * snapshot (so the slices together are exactly the rows one connection would read). Worth it
+     * when one PostgreSQL backend is the bottleneck and both ends have idle cores.
+     */
+    readonly split?: SplitOptions;
   };
 
 type Settle = (r: Result<{ rows: number }, FloeError>) => void;
 
 /**
- * Creates an {@link Extractor} over PostgreSQL. Each extraction holds one connection in a
- * REPEATABLE READ, READ ONLY transaction with pinned session settings, so every statement (window
- * bounds, NaN check, rows) sees one snapshot and renders values the same way.
+ * Creates an {@link Extractor} over PostgreSQL. Each extraction holds one connection (or one per
+ * slice with `split`, sharing an exported snapshot) in a REPEATABLE READ, READ ONLY transaction
+ * with pinned session settings, so every statement (window bounds, split bounds, rows) sees one
+ * snapshot and renders values the same way. NaN or ±Infinity in a numeric column fails the read
+ * with `unsupported_value` (checked inside the same SELECT, see {@link renderSelectList}).
  *
  * @example
  * const extractor = createPostgresExtractor({ connection: { connectionString }, table: { schema: 'public', name: 'sales' } });
@@ -75,26 +84,90 @@ export function createPostgresExtractor(opts: PostgresExtractorOptions): Extract
   };
 
   async function open(window: ExtractWindow, encoding: RowEncoding): Promise<Extraction> {
-    const held = await opener.open();
+    validateSplit(opts.split, object);
+    const poolMax = 'pool' in source && typeof source.pool !== 'function' ? (source.pool as { options?: { max?: unknown } }).options?.max : undefined;
+    if (typeof poolMax === 'number' && poolMax < (opts.split?.slices ?? 1)) {
+      // Each slice holds a connection until the end: a smaller pool would wait for itself forever.
+      throw floeError('config', `split.slices is ${opts.split!.slices} but the pool allows ${poolMax} connection(s).`, 'Raise the pool\'s max to at least split.slices (plus what else uses it), or lower split.slices.', { object });
+    }
+    const first = await opener.open();
+    const held: HeldConnection[] = [first];
+    const readers: SliceReader[] = [];
     try {
-      const { client } = held;
+      const { client } = first;
       await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY');
       for (const [name, value] of SESSION_SETTINGS) await client.query('SELECT set_config($1, $2, true)', [name, value]);
+      const version = Number(((await client.query('SELECT current_setting($1)::int AS v', ['server_version_num'])).rows[0] as { v: number }).v);
       const all = await describeSource(client, spec);
       const schema = pickColumns(all, opts.columns, object);
       const from = sourceFrom(spec);
       const plan = await planWindow(client, all, from, window, object);
-      await rejectNonFiniteNumerics(client, schema, from, plan.where);
-      const select = `SELECT ${schema.columns.map((c) => `${renderColumn(c, `q.${quoteIdent(c.name)}`)} AS ${quoteIdent(c.name)}`).join(', ')} FROM ${from} AS q WHERE ${plan.where}`;
-      return startRows(held, schema, select, encoding, plan.upperBound);
+      const select = `SELECT ${renderSelectList(schema.columns, 'q', version)} FROM ${from} AS q WHERE `;
+      const slices = opts.split?.slices ?? 1;
+      let conditions = ['TRUE'];
+      if (slices > 1 && plan.where !== 'FALSE') {
+        const key = splitKey(all, opts.split!, window, object);
+        conditions = await sliceConditions(client, key, from, plan.where, slices);
+      }
+      if (conditions.length > 1) {
+        // Every other connection imports this transaction's snapshot, so all slices see the same rows.
+        const snapshot = ((await client.query('SELECT pg_export_snapshot() AS s')).rows[0] as { s: string }).s;
+        for (let i = 1; i < conditions.length; i++) {
+          const more = await opener.open();
+          held.push(more);
+          await more.client.query('BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY');
+          await more.client.query(`SET TRANSACTION SNAPSHOT ${quoteLiteral(snapshot)}`);
+          for (const [name, value] of SESSION_SETTINGS) await more.client.query('SELECT set_config($1, $2, true)', [name, value]);
+        }
+      }
+      for (let i = 0; i < conditions.length; i++) {
+        const where = conditions.length > 1 ? `(${plan.where}) AND ${conditions[i]!}` : plan.where;
+        readers.push(startRows(held[i]!, schema, `${select}${where}`, encoding));
+      }
+      return combine(schema, readers, plan.upperBound);
     } catch (e) {
-      await held.client.query('ROLLBACK').catch(() => undefined);
-      await held.done(true);
+      await Promise.all(readers.map((r) => r.close()));
+      await Promise.all(
+        held.slice(readers.length).map(async (h) => {
+          await h.client.query('ROLLBACK').catch(() => undefined);
+          await h.done(true);
+        }),
+      );
       throw e;
     }
   }
 
-  function startRows(held: HeldConnection, schema: TableSchema, select: string, encoding: RowEncoding, upperBound: Extraction['upperBound']): Extraction {
+  /** One connection's rows, how to learn they were all read, and how to give the connection back. */
+  interface SliceReader {
+    readonly rows: RowStream;
+    readonly finished: Promise<Result<{ rows: number }, FloeError>>;
+    close(): Promise<void>;
+  }
+
+  function combine(schema: TableSchema, readers: readonly SliceReader[], upperBound: Extraction['upperBound']): Extraction {
+    let closed = false;
+    const finished = Promise.all(readers.map((r) => r.finished)).then((results) => {
+      let rows = 0;
+      for (const r of results) {
+        if (r.isErr()) return err(r.error);
+        rows += r.value.rows;
+      }
+      return ok({ rows });
+    });
+    return {
+      schema,
+      slices: readers.map((r) => r.rows),
+      upperBound,
+      finished: new ResultAsync(finished),
+      async close() {
+        if (closed) return;
+        closed = true;
+        await Promise.all(readers.map((r) => r.close()));
+      },
+    };
+  }
+
+  function startRows(held: HeldConnection, schema: TableSchema, select: string, encoding: RowEncoding): SliceReader {
     let settle: Settle = () => undefined;
     let settled = false;
     const finishedPromise = new Promise<Result<{ rows: number }, FloeError>>((resolve) => {
@@ -181,10 +254,8 @@ export function createPostgresExtractor(opts: PostgresExtractorOptions): Extract
     }
 
     return {
-      schema,
       rows,
-      upperBound,
-      finished: new ResultAsync(finishedPromise),
+      finished: finishedPromise,
       async close() {
         if (closed) return;
         closed = true;
@@ -195,19 +266,5 @@ export function createPostgresExtractor(opts: PostgresExtractorOptions): Extract
         await held.done(!reusable);
       },
     };
-  }
-}
-
-/** NUMBER cannot hold NaN or ±Infinity: find them in the snapshot before a single byte is written. */
-async function rejectNonFiniteNumerics(client: PgClientLike, schema: TableSchema, from: string, where: string): Promise<void> {
-  const numerics = schema.columns.filter((c) => c.baseType === 'numeric' && !c.isArray);
-  if (numerics.length === 0) return;
-  const checks = numerics.map((c, i) => `bool_or(q.${quoteIdent(c.name)}::text IN ('NaN', 'Infinity', '-Infinity')) AS c${i}`);
-  const res = await client.query(`SELECT ${checks.join(', ')} FROM ${from} AS q WHERE ${where}`);
-  const row = (res.rows[0] ?? {}) as Record<string, boolean | null>;
-  const bad = numerics.filter((_, i) => row[`c${i}`] === true);
-  if (bad.length > 0) {
-    const names = bad.map((c) => c.name).join(', ');
-    throw floeError('unsupported_value', `Column(s) ${names} of ${schema.schema ? `${schema.schema}.` : ''}${schema.name} hold NaN or Infinity in this window; Snowflake NUMBER cannot store them.`, 'Fix or filter those rows at the source (e.g. extract through a query that maps them to NULL), or change the column to double precision.', { object: names });
   }
 }

@@ -52,6 +52,45 @@ export function renderColumn(col: ColumnSchema, ref: string): string {
   }
 }
 
+/**
+ * Where a value is NaN or ±Infinity in a numeric column, the extraction must fail (Snowflake NUMBER
+ * cannot hold them). Checking inside the COPY's own SELECT costs a comparison per value instead of
+ * a second pass over the window: the failing branch casts a marker text to numeric, which raises
+ * 22P02 with the marker in its message, and {@link nonFiniteColumnOf} reads the column back out.
+ * The marker depends on the row, so the planner cannot fold it into an error at plan time.
+ */
+const NON_FINITE_MARKER = 'floe-non-finite-numeric:';
+
+function checkedNumeric(name: string, ref: string, serverVersion: number): string {
+  // numeric has ±Infinity from PostgreSQL 14; they order below and above every finite value, and NaN above all.
+  const finite = serverVersion >= 140000 ? `${ref} > '-Infinity'::numeric AND ${ref} < 'Infinity'::numeric` : `${ref} < 'NaN'::numeric`;
+  return `CASE WHEN ${ref} IS NULL OR (${finite}) THEN ${ref} ELSE (${quoteLiteral(`${NON_FINITE_MARKER}${name}:`)} || ${ref}::text)::numeric END`;
+}
+
+/** The column named by a non-finite-numeric failure raised by {@link renderSelectList}'s check, if it is one. */
+export function nonFiniteColumnOf(message: string): string | undefined {
+  const at = message.indexOf(NON_FINITE_MARKER);
+  if (at < 0) return undefined;
+  const rest = message.slice(at + NON_FINITE_MARKER.length);
+  const end = rest.lastIndexOf(':');
+  return end < 0 ? undefined : rest.slice(0, end);
+}
+
+/**
+ * The select list the extractor sends (COPY and cursor alike): every column in floe's text form,
+ * with numeric columns checked for NaN/±Infinity in the same pass. `serverVersion` is
+ * `server_version_num` (e.g. 180000); the default assumes PostgreSQL 14 or later.
+ */
+export function renderSelectList(columns: readonly ColumnSchema[], alias = 'q', serverVersion = 140000): string {
+  return columns
+    .map((c) => {
+      const ref = `${alias}.${quoteIdent(c.name)}`;
+      const rendered = c.baseType === 'numeric' && !c.isArray ? checkedNumeric(c.name, ref, serverVersion) : renderColumn(c, ref);
+      return `${rendered} AS ${quoteIdent(c.name)}`;
+    })
+    .join(', ');
+}
+
 /** Types a cursor window can walk (totally ordered, and rendered losslessly as text). */
 export const CURSOR_TYPES = new Set(['int2', 'int4', 'int8', 'numeric', 'date', 'timestamp', 'timestamptz']);
 

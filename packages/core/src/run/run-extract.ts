@@ -1,6 +1,6 @@
 import { err, ok, ResultAsync, type Result } from 'neverthrow';
 import pkg from '../../package.json' with { type: 'json' };
-import type { Extraction } from '../contracts/extractor.js';
+import type { Extraction, RowStream } from '../contracts/extractor.js';
 import type { ExtractJob, RunProgress, RunReport } from '../contracts/pipeline.js';
 import type { Manifest, ManifestFile } from '../contracts/run.js';
 import type { PartBounds } from '../contracts/serializer.js';
@@ -86,15 +86,33 @@ async function run(job: ExtractJob, window: ExtractWindow): Promise<Result<RunRe
     const files: ManifestFile[] = [];
     let rows = 0;
     let bytes = 0;
+    let nextIndex = 0;
     progress({ rows, bytes, parts: 0, phase: 'extracting' });
-    for await (const part of job.serializer.serialize(extraction.schema, extraction.rows, bounds)) {
-      if (signal?.aborted) throw abortedError(table);
-      const file = unwrap(await job.uploader.putPart(location, part));
-      files.push(file);
-      rows += file.rows;
-      bytes += file.bytes;
-      progress({ rows, bytes, parts: files.length, phase: 'extracting' });
-    }
+    const open = extraction;
+    // Each slice (one, unless the extractor splits the window) is serialized and uploaded on its
+    // own; part numbers are handed out as parts start, so they are unique across slices.
+    const drain = async (slice: RowStream) => {
+      for await (const part of job.serializer.serialize(open.schema, slice, bounds)) {
+        if (signal?.aborted) throw abortedError(table);
+        const file = unwrap(await job.uploader.putPart(location, { ...part, index: nextIndex++ }));
+        files.push(file);
+        rows += file.rows;
+        bytes += file.bytes;
+        progress({ rows, bytes, parts: files.length, phase: 'extracting' });
+      }
+    };
+    const failures: unknown[] = [];
+    await Promise.all(
+      open.slices.map((slice) =>
+        drain(slice).catch((e: unknown) => {
+          failures.push(e);
+          // The first failure stops the other slices; their errors are consequences of it.
+          void open.close();
+        }),
+      ),
+    );
+    if (failures.length > 0) throw failures[0];
+    files.sort((a, b) => a.key.localeCompare(b.key, 'en', { numeric: true }));
     if (signal?.aborted) throw abortedError(table);
     const read = unwrap(await extraction.finished);
     if (read.rows !== rows) {
