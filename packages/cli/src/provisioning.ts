@@ -5,15 +5,15 @@ import {
   createSnowflakeProvisioner,
   floeError,
   isFloeError,
-  objectNames,
+  provisionSetup,
+  snowflakeSetupFromConfig,
   type FloeError,
-  type IntegrationIdentity,
   type PipeChannel,
   type ProvisionPlan,
   type ProvisionReport,
-  type ProvisionSetup,
+  type SetupExtras,
 } from '@floe/core';
-import { iamPermissionsPolicy, iamTrustPolicy, planSetup, planTeardown, setupBucketNotification, type FloeSnowflakeSetup, type PlanStep, type SourceTable } from '@floe/snowflake-ddl';
+import { planTeardown, type DerivedTableSpec, type FloeSnowflakeSetup, type PlanStep, type SourceTable, type StarSchemaSpec } from '@floe/snowflake-ddl';
 import { jobFor, type FloeConfig, type SnowflakeSession } from './context.js';
 import { derivedTablesFor, starSchemaFor } from './presets.js';
 
@@ -47,73 +47,83 @@ export function describeTables(config: FloeConfig): ResultAsync<Map<string, Sour
   return ResultAsync.fromSafePromise(work()).andThen((r) => (r instanceof Map ? okAsync(r) : errAsync(r)));
 }
 
-/** The DDL generator's input from the config file and the described source tables. */
-export function snowflakeSetup(config: FloeConfig, schemas: ReadonlyMap<string, SourceTable>, opts: SetupOptions = {}): Result<FloeSnowflakeSetup, FloeError> {
-  const sf = config.snowflake;
-  if (!sf) return err(floeError('config', 'this command needs a snowflake section in the config', 'Add snowflake: (floe init writes a commented example).', { object: 'snowflake' }));
-  const storage = config.storage;
-  if (storage.kind !== 's3') return err(floeError('config', 'Snowpipe loads from S3: the Snowflake setup needs storage.kind s3', 'Set storage: { kind: s3, bucket, prefix, region }.', { object: 'storage.kind' }));
-  if (!sf.roleArn) return err(floeError('config', 'snowflake.roleArn is missing', 'Give the IAM role the storage integration assumes (floe iam prints its policies).', { object: 'snowflake.roleArn' }));
-  const formats = new Set(config.tables.map((t) => t.format));
-  if (formats.size > 1) return err(floeError('config', 'tables use both csv and parquet, but one Snowflake setup has one file format', 'Use the same format for every table of a config (or split the config).', { object: 'tables[].format' }));
-  const first = config.tables[0];
-  if (!first) return err(floeError('config', 'no table configured', 'List at least one table under tables.', { object: 'tables' }));
-  const shared = objectNames(sf, first);
-  const tables = [];
+/**
+ * What the CLI adds to core's setup mapping: the presets' derived tables and star schema (the
+ * config file has no key for them yet), and the warehouse option.
+ */
+export function setupExtras(config: FloeConfig, schemas: ReadonlyMap<string, SourceTable>, opts: SetupOptions = {}): SetupExtras {
+  const derived: Record<string, readonly DerivedTableSpec[]> = {};
+  const star: Record<string, StarSchemaSpec> = {};
   for (const t of config.tables) {
     const source = schemas.get(t.name);
-    if (!source) return err(floeError('internal', `table ${t.name} was not described`, 'Re-run with --debug and report it.', { object: t.name }));
-    const names = objectNames(sf, t) as ReturnType<typeof objectNames> & { readonly target?: string };
-    const derived = derivedTablesFor(t, source);
-    const star = starSchemaFor(t, source);
-    tables.push({
-      source,
-      path: t.name,
-      ...(t.primaryKey ? { keys: t.primaryKey } : {}),
-      landing: names.landing,
-      target: names.target ?? t.name.toUpperCase(),
-      pipe: names.pipe,
-      stream: names.stream,
-      task: names.task,
-      ...(derived.length > 0 ? { derived } : {}),
-      ...(star ? { star } : {}),
-    });
+    if (!source) continue; // core reports the undescribed table
+    const d = derivedTablesFor(t, source);
+    if (d.length > 0) derived[t.name] = d;
+    const s = starSchemaFor(t, source);
+    if (s) star[t.name] = s;
   }
-  return ok({
-    database: sf.database,
-    schema: sf.schema,
-    warehouse: { name: sf.warehouse, ...(opts.createWarehouse ? { create: true } : {}) },
-    ...(sf.loaderRole ? { loader: { role: sf.loaderRole, user: sf.user } } : {}),
-    s3: { bucket: storage.bucket, prefix: storage.prefix },
-    integration: { name: shared.integration, awsRoleArn: sf.roleArn },
-    stage: shared.stage,
-    format: first.format,
-    fileFormat: shared.fileFormat,
-    schedule: { cron: sf.task.schedule, timeZone: sf.task.timeZone },
-    tables,
-  });
+  return { derived, star, ...(opts.createWarehouse ? { createWarehouse: true } : {}) };
+}
+
+/**
+ * The DDL generator's input: core's `snowflakeSetupFromConfig` (the one config → setup mapping,
+ * shared with every other caller) with the CLI's presets as extras.
+ */
+export function snowflakeSetup(config: FloeConfig, schemas: ReadonlyMap<string, SourceTable>, opts: SetupOptions = {}): Result<FloeSnowflakeSetup, FloeError> {
+  return snowflakeSetupFromConfig(config, Object.fromEntries(schemas), setupExtras(config, schemas, opts));
 }
 
 /** The ordered setup statements (`floe ddl`), or the teardown ones. */
 export function setupSteps(setup: FloeSnowflakeSetup, teardown = false): Result<readonly PlanStep[], FloeError> {
-  return ddl(() => (teardown ? planTeardown(setup).steps : planSetup(setup).steps));
+  return teardown ? ddl(() => planTeardown(setup).steps) : provisionSetup(setup).map((p) => p.steps as readonly PlanStep[]);
 }
 
 /** The IAM permissions policy of the role Snowflake assumes (known from the config alone). */
 export function permissionsPolicy(setup: FloeSnowflakeSetup): Result<unknown, FloeError> {
-  return ddl(() => iamPermissionsPolicy({ bucket: setup.s3.bucket, prefix: setup.s3.prefix }));
+  return provisionSetup(setup).map((p) => p.permissionsPolicy);
 }
 
-/** What the provisioner runs and the AWS documents it fills in as Snowflake issues values. */
-export function provisionSetup(setup: FloeSnowflakeSetup): Result<ProvisionSetup, FloeError> {
-  return setupSteps(setup).andThen((steps) =>
-    permissionsPolicy(setup).map((policy) => ({
-      steps,
-      permissionsPolicy: policy,
-      trustPolicy: (id: IntegrationIdentity) => iamTrustPolicy({ storageAwsIamUserArn: id.iamUserArn, storageAwsExternalId: id.externalId }),
-      bucketNotification: (channels: readonly PipeChannel[]) => ({ bucket: setup.s3.bucket, configuration: setupBucketNotification(setup, channels[0]?.notificationChannel ?? '') }),
-    })),
-  );
+/** What `floe iam` can say about the bucket notification once the pipes exist. */
+export interface PipeNotification {
+  /** Each pipe's queue, read with the setup's own DESC PIPE steps (the ones provision runs). */
+  readonly channels: readonly PipeChannel[];
+  /** Pipes Snowflake could not describe (not provisioned yet), with why. */
+  readonly missing: ReadonlyArray<{ readonly pipe: string; readonly reason: string }>;
+  /** The bucket and its notification configuration; absent while any pipe is missing. */
+  readonly notification?: { readonly bucket: string; readonly configuration: unknown };
+}
+
+/**
+ * Reads every pipe's notification_channel with the setup's DESC PIPE steps and builds the bucket
+ * notification with core's `provisionSetup` (one queue configuration per table, each to its own
+ * pipe's channel), exactly as `floe provision` does.
+ */
+export function pipeNotification(setup: FloeSnowflakeSetup, session: SnowflakeSession): ResultAsync<PipeNotification, FloeError> {
+  const planned = provisionSetup(setup);
+  if (planned.isErr()) return errAsync(planned.error);
+  const built = planned.value;
+  const describes = built.steps.filter((s) => s.object.type === 'PIPE' && /^(DESC|DESCRIBE)\b/i.test(s.sql));
+  const work = async (): Promise<PipeNotification | FloeError> => {
+    const channels: PipeChannel[] = [];
+    const missing: Array<{ pipe: string; reason: string }> = [];
+    for (const step of describes) {
+      const rows = await session.query<Record<string, unknown>>(step.sql, [], { object: step.object.name });
+      if (rows.isErr()) {
+        // A lost connection or sign-in is a failure; anything else means the pipe is not there yet.
+        if (rows.error.kind === 'snowflake_unreachable' || rows.error.kind === 'snowflake_auth') return rows.error;
+        missing.push({ pipe: step.object.name, reason: rows.error.message });
+        continue;
+      }
+      const channel = rows.value.map((r) => r['notification_channel'] ?? r['NOTIFICATION_CHANNEL']).find((c) => typeof c === 'string' && c !== '');
+      if (typeof channel === 'string') channels.push({ pipe: step.object.name, notificationChannel: channel });
+      else missing.push({ pipe: step.object.name, reason: 'DESC PIPE returned no notification_channel (is AUTO_INGEST on?)' });
+    }
+    if (missing.length > 0 || !built.bucketNotification) return { channels, missing };
+    const make = built.bucketNotification;
+    const notification = ddl(() => make(channels));
+    return notification.isErr() ? notification.error : { channels, missing, notification: notification.value };
+  };
+  return ResultAsync.fromSafePromise(work()).andThen((r) => ('channels' in r ? okAsync(r) : errAsync(r)));
 }
 
 type ApplyNotification = (bucket: string, configuration: unknown) => ResultAsync<void, FloeError>;

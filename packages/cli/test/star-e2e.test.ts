@@ -7,7 +7,7 @@
  */
 import { ResultAsync } from 'neverthrow';
 import pg from 'pg';
-import { createSnowflakeProvisioner, floeError, parseConfig, type FloeConfig, type SnowflakeSession } from '@floe/core';
+import { createSnowflakeProvisioner, floeError, parseConfig, provisionSetup, type FloeConfig, type SnowflakeSession } from '@floe/core';
 import { SALES_STAR } from '@floe/example-sales';
 import { starChecks, type FloeSnowflakeSetup } from '@floe/snowflake-ddl';
 import { SALES_CSV_MISSING, salesCsvPath } from '@floe/testkit';
@@ -15,7 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectSnowflake } from '@floe/core';
 import { startLocalStack, type LocalStack } from '../src/demo/local-stack.js';
 import { runDays } from '../src/day-runner.js';
-import { describeTables, provisionSetup, snowflakeSetup } from '../src/provisioning.js';
+import { describeTables, snowflakeSetup } from '../src/provisioning.js';
 import type { RunOutcome } from '../src/run-outcome.js';
 
 const csv = salesCsvPath();

@@ -1,11 +1,11 @@
 import { readFile } from 'node:fs/promises';
 import { floeError, isFloeError, type FloeError } from '@floe/core';
-import { iamTrustPolicy, rsaPublicKeyStep, setupBucketNotification } from '@floe/snowflake-ddl';
+import { iamTrustPolicy, rsaPublicKeyStep } from '@floe/snowflake-ddl';
 import { EXIT } from '../exit-codes.js';
 import { loadFloeConfig, openSnowflake, requireSnowflake } from '../context.js';
 import { withExamples, type CommandHandler } from '../program.js';
-import { describeTables, permissionsPolicy, snowflakeSetup } from '../provisioning.js';
-import { ident, literal } from '../sf-sql.js';
+import { describeTables, permissionsPolicy, pipeNotification, snowflakeSetup } from '../provisioning.js';
+import { ident } from '../sf-sql.js';
 import type { Register } from './index.js';
 
 interface IamOptions {
@@ -71,13 +71,14 @@ const iam: CommandHandler<IamOptions> = async (opts, g, out) => {
           out.print(`-- 2. Trust policy of the same role (from DESC INTEGRATION ${integration}):\n${JSON.stringify(data['trustPolicy'], null, 2)}\n`);
         }
       } else notes.push(`trust policy: integration ${integration} not found (${desc.error.message}); run floe provision first`);
-      const pipeName = setup.value.tables[0]?.pipe ?? '';
-      const pipes = await s.query<Row>(`SHOW PIPES LIKE ${literal(pipeName.toUpperCase())} IN SCHEMA ${ident(sf.database)}.${ident(sf.schema)}`);
-      const channel = pipes.isOk() ? pipes.value.map((r) => field(r, 'notification_channel')).find((c) => c !== undefined) : undefined;
-      if (channel) {
-        data['bucketNotification'] = setupBucketNotification(setup.value, channel);
-        out.print(`-- 3. Notification configuration of bucket ${setup.value.s3.bucket} (S3 → Snowpipe's queue):\n${JSON.stringify(data['bucketNotification'], null, 2)}\n`);
-      } else notes.push(`bucket notification: pipe ${pipeName} not found; run floe provision first`);
+      // Every pipe's own queue, read like provision reads it, into core's one notification mapping.
+      const piped = await pipeNotification(setup.value, s);
+      if (piped.isErr()) problem = piped.error;
+      else if (piped.value.notification) {
+        data['pipes'] = piped.value.channels;
+        data['bucketNotification'] = piped.value.notification.configuration;
+        out.print(`-- 3. Notification configuration of bucket ${piped.value.notification.bucket} (S3 → each table's Snowpipe queue):\n${JSON.stringify(data['bucketNotification'], null, 2)}\n`);
+      } else for (const m of piped.value.missing) notes.push(`bucket notification: pipe ${m.pipe} not found (${m.reason}); run floe provision first`);
       await s.close();
     }
   } else notes.push('--offline: the trust policy and the bucket notification need values Snowflake issues; run without --offline after floe provision');

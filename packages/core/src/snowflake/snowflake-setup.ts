@@ -8,6 +8,7 @@ import {
   type DerivedTableSpec,
   type FloeSnowflakeSetup,
   type PlanStep,
+  type StarSchemaSpec,
   type TypeMapOptions,
 } from '@floe/snowflake-ddl';
 import { err, ok, Result } from 'neverthrow';
@@ -16,12 +17,14 @@ import { objectNames } from '../config/config-names.js';
 import type { FloeConfigFile } from '../config/config-schema.js';
 import { floeError, type FloeError } from '../errors.js';
 import { ddlError } from './snowflake-errors.js';
-import { nameParts } from './snowflake-names.js';
+import { sameName } from './snowflake-names.js';
 import type { ProvisionSetup } from './snowflake-provisioner.js';
 
-/** What the config file cannot say: code-defined derived tables and type choices, per table name. */
+/** What the config file cannot say: code-defined derived tables, star schemas and type choices, per table name. */
 export interface SetupExtras {
   readonly derived?: Readonly<Record<string, readonly DerivedTableSpec[]>>;
+  /** The star schema a table's task keeps (e.g. the CLI's sales preset), by table name. */
+  readonly star?: Readonly<Record<string, StarSchemaSpec>>;
   readonly types?: TypeMapOptions;
   /** Emit CREATE WAREHOUSE IF NOT EXISTS (default false: use an existing one). */
   readonly createWarehouse?: boolean;
@@ -44,13 +47,15 @@ export function snowflakeSetupFromConfig(config: FloeConfigFile, schemas: Readon
   if (formats.size > 1) {
     return err(floeError('config', 'Tables use both csv and parquet; one Snowflake setup has one file format.', 'Give every table the same format.', { object: 'tables[].format' }));
   }
-  const first = config.tables[0]!;
+  const first = config.tables[0];
+  if (!first) return err(floeError('config', 'The config lists no tables.', 'List at least one table under tables.', { object: 'tables' }));
   const tables = [];
   for (const t of config.tables) {
     const source = schemas[t.name];
     if (!source) return err(floeError('internal', `No column description for table ${t.name}.`, 'Describe every configured table (extractor.describe()) before planning the Snowflake setup.', { object: t.name }));
     const names = objectNames(sf, t);
     const derived = extras.derived?.[t.name];
+    const star = extras.star?.[t.name];
     tables.push({
       source,
       path: t.name,
@@ -60,7 +65,8 @@ export function snowflakeSetupFromConfig(config: FloeConfigFile, schemas: Readon
       pipe: names.pipe,
       stream: names.stream,
       task: names.task,
-      ...(derived ? { derived } : {}),
+      ...(derived && derived.length > 0 ? { derived } : {}),
+      ...(star ? { star } : {}),
     });
   }
   const names = objectNames(sf, first);
@@ -84,7 +90,9 @@ export function snowflakeSetupFromConfig(config: FloeConfigFile, schemas: Readon
 /**
  * The provisioner's input: `planSetup`'s ordered steps, the IAM permissions policy, and builders of
  * the trust policy (from DESC INTEGRATION) and of the bucket notification (one queue configuration
- * per table path, to its pipe's notification_channel).
+ * per table path, to its own pipe's notification_channel). Every pipe of the setup must have its
+ * channel: a missing one throws (the provisioner turns it into a FloeError) rather than borrowing
+ * another pipe's queue, which would route that table's files to a pipe that never loads them.
  */
 export function provisionSetup(setup: FloeSnowflakeSetup): Result<ProvisionSetup, FloeError> {
   const planned = Result.fromThrowable(
@@ -94,7 +102,8 @@ export function provisionSetup(setup: FloeSnowflakeSetup): Result<ProvisionSetup
   if (planned.isErr()) return err(planned.error);
   const { steps, resolved, policy } = planned.value;
   const suffix = setup.format === 'csv' ? '.csv.gz' : '.parquet';
-  const key = (parts: readonly (string | undefined)[]) => parts.filter((p): p is string => p !== undefined).map((p) => p.toUpperCase()).join('\u0000');
+  // The resolved names are in their Snowflake form; quoted, they compare with what DESC/SHOW print.
+  const quoted = (parts: readonly (string | undefined)[]) => parts.filter((p): p is string => p !== undefined).map((p) => `"${p.replace(/"/g, '""')}"`).join('.');
   return ok({
     steps,
     permissionsPolicy: policy,
@@ -102,9 +111,11 @@ export function provisionSetup(setup: FloeSnowflakeSetup): Result<ProvisionSetup
     bucketNotification: (channels) => {
       const configuration: BucketNotificationConfiguration = {
         QueueConfigurations: resolved.tables.map((t) => {
-          const pipeKey = key([t.pipe.database, t.pipe.schema, t.pipe.name]);
-          const channel = channels.find((c) => key(nameParts(c.pipe)) === pipeKey) ?? channels[0];
-          if (!channel) throw floeError('internal', `No notification channel for pipe ${t.pipe.name}.`, 'Re-run provision: DESC PIPE must run for every pipe.', { object: t.pipe.name });
+          const pipe = quoted([t.pipe.database, t.pipe.schema, t.pipe.name]);
+          const channel = channels.find((c) => sameName(c.pipe, pipe));
+          if (!channel) {
+            throw floeError('internal', `No notification channel for pipe ${t.pipe.name} (table ${t.path}).`, 'DESC PIPE must run for every pipe of the setup: re-run provision; if it persists, report it.', { object: t.pipe.name });
+          }
           return queueConfiguration({ notificationChannel: channel.notificationChannel, prefix: `${resolved.prefix}/${t.path}`, suffix, id: `floe-${t.path}` });
         }),
       };
