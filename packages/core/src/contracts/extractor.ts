@@ -8,11 +8,16 @@ import type { ExtractWindow, Watermark } from './window.js';
  * - `csv`: RFC 4180 records without a header, PostgreSQL COPY conventions: NULL is an unquoted
  *   empty field, an empty string is `""`; values rendered by PostgreSQL in the session settings the
  *   extractor fixes (ISO dates, UTC, full float precision). Bytes pass straight through.
+ * - `binary`: PostgreSQL `COPY ... (FORMAT binary)` bytes. Columns of type int2, int4, int8, float4,
+ *   float8, bool, numeric, date, timestamp, timestamptz, time, bytea, text, varchar and char come
+ *   in their binary send forms (numeric may hold NaN/±Infinity: the reader must refuse them); every
+ *   other column (arrays, json, uuid, interval, money, ...) comes as its floe text form, UTF-8.
  * - `columnar`: batches of column vectors holding PostgreSQL's text form of each value (null for
  *   NULL), so NUMERIC stays an exact decimal string until the serializer encodes it.
  */
 export type RowStream =
   | { readonly encoding: 'csv'; readonly chunks: AsyncIterable<Uint8Array> }
+  | { readonly encoding: 'binary'; readonly chunks: AsyncIterable<Uint8Array> }
   | { readonly encoding: 'columnar'; readonly batches: AsyncIterable<ColumnBatch> };
 
 export type RowEncoding = RowStream['encoding'];

@@ -9,7 +9,7 @@ import { floeError, isFloeError, type FloeError } from '../errors.js';
 import { describeSource, pickColumns, sourceFrom, sourceObjectName, type PgSourceSpec } from './postgres-catalog.js';
 import { connectionOpener, type HeldConnection, type PgClientLike, type PgSource } from './postgres-connection.js';
 import { mapPgError, type ErrorContext } from './postgres-errors.js';
-import { quoteLiteral, renderSelectList, SESSION_SETTINGS } from './postgres-sql.js';
+import { quoteLiteral, renderBinarySelectList, renderSelectList, SESSION_SETTINGS } from './postgres-sql.js';
 import { sliceConditions, splitKey, validateSplit, type SplitOptions } from './postgres-split.js';
 import { planWindow } from './postgres-window.js';
 
@@ -102,7 +102,8 @@ export function createPostgresExtractor(opts: PostgresExtractorOptions): Extract
       const schema = pickColumns(all, opts.columns, object);
       const from = sourceFrom(spec);
       const plan = await planWindow(client, all, from, window, object);
-      const select = `SELECT ${renderSelectList(schema.columns, 'q', version)} FROM ${from} AS q WHERE `;
+      const list = encoding === 'binary' ? renderBinarySelectList(schema.columns) : renderSelectList(schema.columns, 'q', version);
+      const select = `SELECT ${list} FROM ${from} AS q WHERE `;
       const slices = opts.split?.slices ?? 1;
       let conditions = ['TRUE'];
       if (slices > 1 && plan.where !== 'FALSE') {
@@ -188,8 +189,8 @@ export function createPostgresExtractor(opts: PostgresExtractorOptions): Extract
     let stop: () => Promise<boolean>;
     let rows: RowStream;
 
-    if (encoding === 'csv') {
-      const stream = held.client.query(copyTo(`COPY (${select}) TO STDOUT (FORMAT csv)`)) as Readable & { rowCount: number };
+    if (encoding === 'csv' || encoding === 'binary') {
+      const stream = held.client.query(copyTo(`COPY (${select}) TO STDOUT (FORMAT ${encoding})`)) as Readable & { rowCount: number };
       // Record an early failure even if nobody iterates yet (an 'error' without a listener would crash).
       stream.on('error', (e) => void fail(e));
       stop = async () => {
@@ -197,7 +198,7 @@ export function createPostgresExtractor(opts: PostgresExtractorOptions): Extract
         return false;
       };
       rows = {
-        encoding: 'csv',
+        encoding,
         chunks: (async function* () {
           try {
             for await (const chunk of stream) yield chunk as Uint8Array;

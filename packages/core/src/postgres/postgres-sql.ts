@@ -91,6 +91,23 @@ export function renderSelectList(columns: readonly ColumnSchema[], alias = 'q', 
     .join(', ');
 }
 
+/** Types sent as themselves in a binary COPY (see RowStream `binary`); the rest are rendered as text. */
+export const BINARY_AS_IS = new Set(['int2', 'int4', 'int8', 'float4', 'float8', 'bool', 'numeric', 'date', 'timestamp', 'timestamptz', 'time', 'bytea', 'text', 'varchar', 'bpchar']);
+
+/**
+ * The select list of a binary COPY: the types in {@link BINARY_AS_IS} as they are (their binary
+ * forms need no formatting by the server, the cheapest output there is), every other column in
+ * floe's text form, cast to text so its binary form is those UTF-8 bytes.
+ */
+export function renderBinarySelectList(columns: readonly ColumnSchema[], alias = 'q'): string {
+  return columns
+    .map((c) => {
+      const ref = `${alias}.${quoteIdent(c.name)}`;
+      return `${!c.isArray && BINARY_AS_IS.has(c.baseType) ? ref : `(${renderColumn(c, ref)})::text`} AS ${quoteIdent(c.name)}`;
+    })
+    .join(', ');
+}
+
 /** Types a cursor window can walk (totally ordered, and rendered losslessly as text). */
 export const CURSOR_TYPES = new Set(['int2', 'int4', 'int8', 'numeric', 'date', 'timestamp', 'timestamptz']);
 
