@@ -1,15 +1,18 @@
-// `npm run bench [-- --rows 10000000] [-- --json]`: generates N sales rows in an embedded
-// PostgreSQL and measures, each in its own process, the physical floor (COPY drained, COPY piped
-// through gzip), the Parquet peer (COPY to a file, then DuckDB), and floe itself writing gzip CSV
-// and Parquet into a local S3 bucket. Every floe output is read back with DuckDB and its row count
-// and money sums compared with PostgreSQL's, so no figure comes from dropped or rounded work.
+// `npm run bench [-- --rows 10000000] [-- --json] [-- --narrow]`: generates N sales rows in an
+// embedded PostgreSQL and measures, each in its own process, the physical floor (COPY drained, COPY
+// piped through gzip), the Parquet peer (COPY to a file, then DuckDB), and floe itself writing gzip
+// CSV and Parquet into a local S3 bucket (also split over two connections). Every floe output is
+// read back with DuckDB and its row count and money sums compared with PostgreSQL's, so no figure
+// comes from dropped or rounded work. Besides wall time and memory, each contender's own CPU and the
+// whole machine's busy CPU over its interval show which runs were CPU-bound.
 // Progress goes to stderr; the table (or, with --json, one JSON object) to stdout.
 import { spawn, spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { figures, table } from './bench/report.mjs';
-import { duckColumns, floeSelect, PGOPTIONS } from './bench/sql.mjs';
+import { duckColumns, floeSelect, floorSelectVia, narrowTable } from './bench/sql.mjs';
 import { download, readBack } from './bench/verify.mjs';
 import { importDist, requireFrom, root } from './bench/workspace.mjs';
 
@@ -19,12 +22,38 @@ const CONTENDERS = [
   { name: 'duckdb-peer', label: 'COPY csv > file, DuckDB → Parquet (peer)', reference: null, format: 'parquet' },
   { name: 'floe-csv', label: 'floe gzip CSV → S3', reference: 'copy-gzip', format: 'csv' },
   { name: 'floe-csv-1-gzip', label: 'floe gzip CSV → S3, one gzip thread', reference: 'copy-gzip', format: 'csv', note: 'gzipConcurrency 1: what the parallel gzip members buy' },
+  { name: 'floe-csv-split2', label: 'floe gzip CSV → S3, split in 2', reference: 'copy-gzip', format: 'csv', needs: 'split', note: 'split: { slices: 2 }: two key ranges of the primary key\'s first column, two connections, one exported snapshot' },
   { name: 'floe-parquet-arrow', label: 'floe Parquet (arrow) → S3', reference: 'duckdb-peer', format: 'parquet' },
+  { name: 'floe-parquet-split2', label: 'floe Parquet (arrow) → S3, split in 2', reference: 'duckdb-peer', format: 'parquet', needs: 'split' },
   { name: 'floe-parquet-parquetjs-lite', label: 'floe Parquet (parquetjs-lite) → S3', reference: 'duckdb-peer', format: 'parquet', note: 'money columns read as text: parquetjs-lite has no DECIMAL type and refuses numeric columns' },
 ];
 
+/** `--narrow`: the columns every contender reads (about 80 bytes of CSV a row instead of about 235). */
+const NARROW_COLUMNS = ['ordernumber', 'orderlinenumber', 'quantityordered', 'priceeach', 'sales', 'orderdate', 'productcode', 'status'];
+
+/**
+ * Features of core's build a contender needs, with the reason it is skipped without them. The
+ * build's type declarations say whether `createPostgresExtractor` takes `split: { slices }`.
+ */
+function missingFeatures() {
+  const dts = readFileSync(join(root, 'packages', 'core', 'dist', 'index.d.ts'), 'utf8');
+  const missing = {};
+  if (!/\bslices\??\s*:\s*number/.test(dts)) missing.split = "core's build has no `split` option on createPostgresExtractor (rebuild core once it has: node scripts/setup.mjs)";
+  return missing;
+}
+
+/** The postmaster of a local server: the parent of our backend (null if /proc cannot say). */
+function postmasterOf(backendPid) {
+  try {
+    const m = /^PPid:\s+(\d+)$/m.exec(readFileSync(`/proc/${backendPid}/status`, 'utf8'));
+    return m ? Number(m[1]) : null;
+  } catch {
+    return null;
+  }
+}
+
 function parseArgs(argv) {
-  const opts = { rows: 1_000_000, json: false, gzipLevel: 6, parquetCompression: 'snappy', only: null, skip: [], repeat: 1 };
+  const opts = { rows: 1_000_000, json: false, narrow: false, gzipLevel: 6, parquetCompression: 'snappy', only: null, skip: [], repeat: 1 };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const value = () => {
@@ -33,6 +62,7 @@ function parseArgs(argv) {
       return v;
     };
     if (a === '--json') opts.json = true;
+    else if (a === '--narrow') opts.narrow = true;
     else if (a === '--rows') opts.rows = Number(value().replace(/[_,]/g, ''));
     else if (a === '--gzip-level') opts.gzipLevel = Number(value());
     else if (a === '--parquet-compression') opts.parquetCompression = value();
@@ -40,7 +70,7 @@ function parseArgs(argv) {
     else if (a === '--repeat') opts.repeat = Number(value());
     else if (a === '--skip') opts.skip = value().split(',');
     else if (a === '--help' || a === '-h') {
-      process.stdout.write('usage: npm run bench -- [--rows N] [--json] [--gzip-level 1-9] [--parquet-compression snappy|zstd|none] [--only a,b] [--skip a,b] [--repeat N (best of N)]\n');
+      process.stdout.write('usage: npm run bench -- [--rows N] [--json] [--narrow (8 columns)] [--gzip-level 1-9] [--parquet-compression snappy|zstd|none] [--only a,b] [--skip a,b] [--repeat N (best of N)]\n');
       process.stdout.write(`contenders: ${CONTENDERS.map((c) => c.name).join(', ')} (copy always runs: it is the base of every ratio)\n`);
       process.exit(0);
     } else fail(`unknown argument ${a}`);
@@ -80,7 +110,10 @@ function runContender(spec) {
 }
 
 const opts = parseArgs(process.argv.slice(2));
-const selected = CONTENDERS.filter((c) => c.name === 'copy' || ((opts.only === null || opts.only.includes(c.name)) && !opts.skip.includes(c.name)));
+const wanted = CONTENDERS.filter((c) => c.name === 'copy' || ((opts.only === null || opts.only.includes(c.name)) && !opts.skip.includes(c.name)));
+const missing = missingFeatures();
+const skipped = wanted.filter((c) => c.needs && missing[c.needs]).map((c) => ({ name: c.name, label: c.label, reason: missing[c.needs] }));
+const selected = wanted.filter((c) => !(c.needs && missing[c.needs]));
 
 const testkit = await importDist('packages/testkit');
 const sales = await importDist('examples/sales');
@@ -112,7 +145,11 @@ try {
   const client = new pg.Client({ connectionString: pgUrl });
   await client.connect();
   const source = {};
+  let serverVersion;
+  let postgresPid = null;
   try {
+    serverVersion = Number((await client.query('SHOW server_version_num')).rows[0].server_version_num);
+    postgresPid = postmasterOf((await client.query('SELECT pg_backend_pid() AS pid')).rows[0].pid);
     await sales.createSalesTable(client);
     const t0 = performance.now();
     log(`generating ${opts.rows.toLocaleString('en-US')} sales rows into public.sales`);
@@ -128,15 +165,18 @@ try {
   } finally {
     await client.end();
   }
-  const columns = sales.SALES_TABLE.columns;
+  const readTable = opts.narrow ? narrowTable(sales.SALES_TABLE, NARROW_COLUMNS) : sales.SALES_TABLE;
+  const columns = readTable.columns;
   const moneyAsText = new Set(columns.filter((c) => c.baseType === 'numeric').map((c) => c.name));
   const liteQuery = `SELECT ${columns.map((c) => (moneyAsText.has(c.name) ? `"${c.name}"::text AS "${c.name}"` : `"${c.name}"`)).join(', ')} FROM public.sales`;
   const base = {
     rows: opts.rows,
     pgUrl,
     psql,
-    select: floeSelect(sales.SALES_TABLE),
-    duckColumns: duckColumns(sales.SALES_TABLE),
+    select: floeSelect(readTable, serverVersion),
+    duckColumns: duckColumns(readTable),
+    columns: opts.narrow ? NARROW_COLUMNS : null,
+    postgresPid,
     gzipLevel: opts.gzipLevel,
     parquetCompression: opts.parquetCompression,
     s3: { endpoint: s3.endpoint, region: s3.region, credentials: s3.credentials },
@@ -146,6 +186,7 @@ try {
   };
   const s3client = s3.client();
   const results = [];
+  for (const s of skipped) log(`skipping ${s.name}: ${s.reason}`);
   for (const c of selected) {
     // Best of N: on a shared machine the fastest run is the one least disturbed by other work.
     let r;
@@ -170,7 +211,7 @@ try {
       for (const p of [...paths, join(tmpDir, 'peer.csv')]) await rm(p, { force: true });
     }
     results.push({ ...c, ...r, check });
-    log(`${c.name}: ${(r.wallMs / 1000).toFixed(2)} s, peak RSS ${Math.round(r.peakRssKb / 1024)} MiB, ${check.ok ? 'check ok' : `CHECK FAILED: ${check.detail}`}`);
+    log(`${c.name}: ${(r.wallMs / 1000).toFixed(2)} s, cpu ${r.cpuSeconds?.toFixed(2)} s, PostgreSQL cpu ${r.postgresCpuSeconds?.toFixed(2)} s, s3 cpu ${r.s3CpuSeconds?.toFixed(2)} s, machine cpu ${r.machineCpuSeconds?.toFixed(2)} s, peak RSS ${Math.round(r.peakRssKb / 1024)} MiB, ${check.ok ? 'check ok' : `CHECK FAILED: ${check.detail}`}`);
   }
   const copy = results.find((r) => r.name === 'copy');
   const baseFig = { csvBytes: copy.outBytes, copyMs: copy.wallMs, walls: Object.fromEntries(results.map((r) => [r.name, r.wallMs])) };
@@ -179,9 +220,11 @@ try {
     gzipLevel: opts.gzipLevel,
     parquetCompression: opts.parquetCompression,
     repeat: opts.repeat,
-    machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', node: process.versions.node, floorVia: psql ? 'psql' : 'pg-copy-streams', loadAverage: { atStart: loadAtStart, atEnd: loadavg()[0] } },
+    columns: { read: columns.map((c) => c.name), of: sales.SALES_TABLE.columns.length },
+    machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', node: process.versions.node, postgres: serverVersion, floorVia: psql ? 'psql' : 'pg-copy-streams', floorSelectVia, loadAverage: { atStart: loadAtStart, atEnd: loadavg()[0] } },
     source: { csvBytes: copy.outBytes, sumPriceeach: source.priceeach, sumSales: source.sales },
     contenders: results.map((r) => figures(r, baseFig)),
+    skipped,
   };
   process.stdout.write(opts.json ? `${JSON.stringify(result, null, 2)}\n` : `${table(result)}\n`);
 } catch (e) {

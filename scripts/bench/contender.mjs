@@ -1,16 +1,20 @@
-// One contender of the benchmark, run in its own process so its peak RSS is its own. Takes a JSON
-// spec as argv[2], does the work, and prints one JSON line: rows, bytes, wall time, peak RSS.
-// Module loading happens before the clock starts; the clock stops when the output is complete.
+// One contender of the benchmark, run in its own process so its peak RSS and CPU are its own. Takes
+// a JSON spec as argv[2], does the work, and prints one JSON line: rows, bytes, wall time, peak RSS,
+// CPU seconds (its own and the machine's). Module loading happens before the clock starts; the clock
+// stops when the output is complete.
 import { spawn } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
 import { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
+import { startClock } from './cpu.mjs';
 import { watchDescendants } from './rss.mjs';
 import { importDist, importFrom, requireFrom } from './workspace.mjs';
 import { PGOPTIONS } from './sql.mjs';
 
 const spec = JSON.parse(process.argv[2]);
+// Whose CPU counts besides ours: the PostgreSQL server's tree, and the parent, where s3rver runs.
+const servers = { postgresPid: spec.postgresPid ?? undefined, s3Pid: process.ppid };
 
 /** Runs a bash pipeline, returns its stdout; peak RSS is the pipeline's processes' sum. */
 function shell(script, env) {
@@ -62,14 +66,14 @@ function counter() {
 
 async function floor(gzip) {
   if (spec.psql) {
-    const t0 = performance.now();
+    const stop = startClock(servers);
     const { out, peakKb } = await shell(`${psqlCopy()}${gzip ? ` | gzip -${spec.gzipLevel}` : ''} | wc -c`, pgEnv());
-    return { wallMs: performance.now() - t0, rows: spec.rows, outBytes: Number(out.trim()), peakRssKb: peakKb, via: 'psql' };
+    return { ...stop(), rows: spec.rows, outBytes: Number(out.trim()), peakRssKb: peakKb, via: 'psql' };
   }
   const sink = counter();
-  const t0 = performance.now();
+  const stop = startClock(servers);
   const rows = await nodeCopy(spec.select, gzip ? [createGzip({ level: spec.gzipLevel }), sink] : [sink]);
-  return { wallMs: performance.now() - t0, rows, outBytes: sink.bytes, peakRssKb: process.resourceUsage().maxRSS, via: 'pg-copy-streams' };
+  return { ...stop(), rows, outBytes: sink.bytes, peakRssKb: process.resourceUsage().maxRSS, via: 'pg-copy-streams' };
 }
 
 async function duckdbPeer() {
@@ -78,37 +82,39 @@ async function duckdbPeer() {
   const parquet = `${spec.tmpDir}/peer.parquet`;
   const instance = await DuckDBInstance.create(':memory:');
   const conn = await instance.connect();
+  const stop = startClock(servers);
   const t0 = performance.now();
   let extractKb = 0;
   if (spec.psql) extractKb = (await shell(`${psqlCopy()} > '${csv}'`, pgEnv())).peakKb;
   else await nodeCopy(spec.select, [createWriteStream(csv)]);
   const extractMs = performance.now() - t0;
   await conn.run(`COPY (SELECT * FROM read_csv('${csv}', header = false, delim = ',', quote = '"', escape = '"', allow_quoted_nulls = false, columns = ${spec.duckColumns})) TO '${parquet}' (FORMAT parquet, COMPRESSION ${spec.parquetCompression})`);
-  const wallMs = performance.now() - t0;
+  const measured = stop();
   conn.closeSync();
   const { statSync } = await import('node:fs');
-  return { wallMs, extractMs, rows: spec.rows, outBytes: statSync(parquet).size, peakRssKb: Math.max(extractKb, process.resourceUsage().maxRSS), files: [parquet] };
+  return { ...measured, extractMs, rows: spec.rows, outBytes: statSync(parquet).size, peakRssKb: Math.max(extractKb, process.resourceUsage().maxRSS), files: [parquet] };
 }
 
-async function floe(kind, gzipConcurrency) {
-  spec.gzipConcurrency = gzipConcurrency;
+async function floe(kind, { gzipConcurrency, split } = {}) {
   const core = await importDist('packages/core');
   const client = core.createS3Client({ region: spec.s3.region, endpoint: spec.s3.endpoint, forcePathStyle: true, credentials: spec.s3.credentials });
   const uploader = core.createS3Uploader({ client, bucket: spec.bucket, prefix: spec.prefix });
   const source = kind === 'parquetjs-lite' ? { query: { sql: spec.liteQuery, name: 'sales' } } : { table: { schema: 'public', name: 'sales' } };
-  const extractor = core.createPostgresExtractor({ connection: { connectionString: spec.pgUrl }, ...source });
+  // A query source already selects the columns; a table source narrows through the extractor's option.
+  const columns = spec.columns && 'table' in source ? { columns: spec.columns } : {};
+  const extractor = core.createPostgresExtractor({ connection: { connectionString: spec.pgUrl }, ...source, ...columns, ...(split ? { split } : {}) });
   const serializer =
     kind === 'csv'
-      ? core.createCsvSerializer({ gzipLevel: spec.gzipLevel, ...(spec.gzipConcurrency ? { gzipConcurrency: spec.gzipConcurrency } : {}) })
+      ? core.createCsvSerializer({ gzipLevel: spec.gzipLevel, ...(gzipConcurrency ? { gzipConcurrency } : {}) })
       : core.createParquetSerializer({ engine: kind, compression: spec.parquetCompression });
   if (kind === 'arrow') await importFrom('packages/core', 'parquet-wasm'); // load the wasm before the clock
-  const t0 = performance.now();
+  const stop = startClock(servers);
   const report = await core.runExtract({ table: 'sales', extractor, serializer, uploader }, { kind: 'full' });
-  const wallMs = performance.now() - t0;
+  const measured = stop();
   if (report.isErr()) throw new Error(core.formatError(report.error));
   const r = report.value;
   client.destroy();
-  return { wallMs, rows: r.rows, outBytes: r.bytes, peakRssKb: process.resourceUsage().maxRSS, keys: r.files.map((f) => f.key), parts: r.files.length };
+  return { ...measured, rows: r.rows, outBytes: r.bytes, peakRssKb: process.resourceUsage().maxRSS, keys: r.files.map((f) => f.key), parts: r.files.length };
 }
 
 const runners = {
@@ -116,9 +122,11 @@ const runners = {
   'copy-gzip': () => floor(true),
   'duckdb-peer': duckdbPeer,
   'floe-csv': () => floe('csv'),
-  'floe-csv-1-gzip': () => floe('csv', 1),
+  'floe-csv-1-gzip': () => floe('csv', { gzipConcurrency: 1 }),
+  'floe-csv-split2': () => floe('csv', { split: { slices: 2 } }),
   'floe-parquet-arrow': () => floe('arrow'),
   'floe-parquet-parquetjs-lite': () => floe('parquetjs-lite'),
+  'floe-parquet-split2': () => floe('arrow', { split: { slices: 2 } }),
 };
 
 try {

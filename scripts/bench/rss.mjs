@@ -2,7 +2,8 @@
 // kernel's own high-water mark per process, polled while the processes live.
 import { readdirSync, readFileSync } from 'node:fs';
 
-function childrenOf(pid) {
+/** Child pids of `pid` (all its threads' children), from /proc; [] once it is gone. */
+export function childrenOf(pid) {
   try {
     const out = [];
     for (const tid of readdirSync(`/proc/${pid}/task`)) {

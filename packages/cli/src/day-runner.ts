@@ -26,8 +26,10 @@ export interface DayRunOptions {
 export async function runDays(o: DayRunOptions): Promise<RunOutcome[]> {
   const jobs = new Map<string, ExtractJob | FloeError>();
   // One S3 client and one PostgreSQL pool for every run of the command: each job would otherwise
-  // build its own client and sign in to PostgreSQL (SCRAM) once per day.
-  const pool = await openPool(o.config, o.parallel);
+  // build its own client and sign in to PostgreSQL (SCRAM) once per day. A split table holds one
+  // connection per slice for its whole run, so the pool must have room for that many per run.
+  const slices = Math.max(1, ...o.tables.map((t) => t.split?.slices ?? 1));
+  const pool = await openPool(o.config, o.parallel * slices);
   if (pool.isErr()) return o.tables.flatMap((t) => o.days.map((day) => ({ table: t.name, date: day, status: 'failed' as const, error: pool.error })));
   const storage = o.config.storage;
   const s3Client = storage.kind === 's3' ? createS3Client({ region: storage.region, ...(storage.endpoint ? { endpoint: storage.endpoint } : {}), ...(storage.forcePathStyle !== undefined ? { forcePathStyle: storage.forcePathStyle } : {}) }) : undefined;

@@ -2,7 +2,7 @@
  * A config with two tables, end to end through the built CLI on local services: `floe provision`
  * creates a stage path, landing table, pipe and task per table and notifies each path to its own
  * pipe; `floe iam` prints the same notification; one `floe run` then lands each table's rows in
- * its own Snowflake table (none crossed over).
+ * its own Snowflake table (none crossed over), sales read over two connections (`split`).
  */
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -52,8 +52,9 @@ beforeAll(async () => {
   } finally {
     await client.end();
   }
+  // sales is read over two connections (split by ordernumber ranges in one exported snapshot).
   const tables = [
-    ...(stack.rawConfig['tables'] as unknown[]),
+    ...(stack.rawConfig['tables'] as Array<Record<string, unknown>>).map((t) => (t['name'] === 'sales' ? { ...t, split: { slices: 2, key: 'ordernumber' } } : t)),
     { name: 'customers', source: { schema: 'public', table: 'customers' }, window: { kind: 'full' }, format: 'csv', primaryKey: ['customername'] },
   ];
   dir = await mkdtemp(join(tmpdir(), 'floe-cli-two-'));
@@ -103,6 +104,11 @@ describe('two tables through the CLI', () => {
   it("one run lands each table's rows in its own table", async () => {
     const r = await floe('run', '--date', day, '--json');
     expect(r.code, r.stderr).toBe(0);
+    const runs = (JSON.parse(r.stdout) as { runs: Array<{ table: string; rows: number; files: number }> }).runs;
+    const salesRun = runs.find((x) => x.table === 'sales');
+    // One part per slice (a day's rows are far below the part bounds), the rows of both together.
+    expect(salesRun?.files).toBe(2);
+    expect(String(salesRun?.rows)).toBe(pgCounts.sales);
     await stack.snowflake.drainPipes();
     await stack.runTasks();
     expect({
