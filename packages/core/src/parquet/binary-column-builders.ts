@@ -1,6 +1,8 @@
 import * as arrow from 'apache-arrow';
 import type { ColumnSchema } from '../contracts/schema.js';
 import { arrowType, buildArrowColumn, unsupportedValue } from './arrow-columns.js';
+import { Validity } from './arrow-validity.js';
+import { VarBytesBuilder } from './arrow-var-bytes.js';
 import type { ParquetColumnKind } from './parquet-column-kind.js';
 
 const TWO_32 = 4294967296;
@@ -30,25 +32,6 @@ export interface BinaryColumnBuilder {
   set(r: number, buf: Buffer, start: number, end: number): void;
   setNull(r: number): void;
   finish(rows: number): arrow.Data;
-}
-
-/** The validity bitmap of one column: bit r set = row r holds a value. */
-class Validity {
-  readonly bits: Uint8Array;
-  constructor(capacity: number) {
-    this.bits = new Uint8Array((capacity + 7) >> 3);
-  }
-  valid(r: number): void {
-    this.bits[r >> 3]! |= 1 << (r & 7);
-  }
-  invalid(r: number): void {
-    this.bits[r >> 3]! &= ~(1 << (r & 7));
-  }
-  nullCount(rows: number): number {
-    let valid = 0;
-    for (let r = 0; r < rows; r++) valid += (this.bits[r >> 3]! >> (r & 7)) & 1;
-    return rows - valid;
-  }
 }
 
 type FixedReader = (buf: Buffer, start: number, end: number, r: number) => void;
@@ -97,39 +80,10 @@ class BoolBuilder implements BinaryColumnBuilder {
   }
 }
 
-/** Variable-width bytes (UTF-8 text or bytea) copied into one value buffer with offsets. */
-class VarBytesBuilder implements BinaryColumnBuilder {
-  readonly #v: Validity;
-  readonly #offsets: Int32Array;
-  #data: Buffer = Buffer.allocUnsafe(64 * 1024);
-  constructor(private readonly column: ColumnSchema, private readonly type: arrow.DataType, capacity: number) {
-    this.#v = new Validity(capacity);
-    this.#offsets = new Int32Array(capacity + 1);
-  }
+/** UTF-8 text or bytea: the binary form is the bytes themselves. */
+class BinaryVarBytesBuilder extends VarBytesBuilder implements BinaryColumnBuilder {
   set(r: number, buf: Buffer, start: number, end: number): void {
-    let pos = this.#offsets[r]!;
-    const len = end - start;
-    if (pos + len > this.#data.length) this.#grow(pos + len);
-    if (len < 24) {
-      const data = this.#data;
-      for (let i = start; i < end; i++) data[pos++] = buf[i]!;
-    } else pos += buf.copy(this.#data, pos, start, end);
-    this.#offsets[r + 1] = pos;
-    this.#v.valid(r);
-  }
-  setNull(r: number): void {
-    this.#offsets[r + 1] = this.#offsets[r]!;
-    this.#v.invalid(r);
-  }
-  #grow(need: number): void {
-    if (need > 0x7fffffff) throw unsupportedValue(this.column, '…', 'makes one row group hold more than 2 GiB of bytes (lower rowGroupRows)');
-    const next = Buffer.allocUnsafe(Math.min(0x7fffffff, Math.max(need, this.#data.length * 2)));
-    this.#data.copy(next, 0, 0, this.#data.length);
-    this.#data = next;
-  }
-  finish(rows: number): arrow.Data {
-    const end = this.#offsets[rows]!;
-    return arrow.makeData({ type: this.type, length: rows, nullCount: this.#v.nullCount(rows), nullBitmap: this.#v.bits, valueOffsets: this.#offsets.subarray(0, rows + 1), data: new Uint8Array(this.#data.buffer, this.#data.byteOffset, end) } as never);
+    this.setBytes(r, buf, start, end);
   }
 }
 
@@ -326,6 +280,6 @@ export function binaryColumnBuilder(column: ColumnSchema, kind: ParquetColumnKin
       return new NumericTextBuilder(column, kind, capacity);
     default:
       // text, bytea, and every type the extractor sends as text (its binary form is the UTF-8 bytes).
-      return new VarBytesBuilder(column, type, capacity);
+      return new BinaryVarBytesBuilder(column, type, capacity);
   }
 }

@@ -1,10 +1,10 @@
 import type { TableSchema } from '../contracts/schema.js';
 import { floeError } from '../errors.js';
+import { ChunkBuffer } from './chunk-buffer.js';
 import { binaryColumnBuilder, type BinaryColumnBuilder } from './binary-column-builders.js';
 import type { ArrowRowGroup } from './csv-row-group-reader.js';
 import type { ParquetColumnKind } from './parquet-column-kind.js';
 
-const EMPTY = Buffer.alloc(0);
 /** `PGCOPY\n\377\r\n\0`: the first 11 bytes of every binary COPY stream. */
 const SIGNATURE = Buffer.from([0x50, 0x47, 0x43, 0x4f, 0x50, 0x59, 0x0a, 0xff, 0x0d, 0x0a, 0x00]);
 
@@ -15,12 +15,7 @@ const SIGNATURE = Buffer.from([0x50, 0x47, 0x43, 0x4f, 0x50, 0x59, 0x0a, 0xff, 0
  * A tuple cut by a chunk edge is decoded again, whole, once the next chunk arrives.
  */
 export class BinaryRowGroupReader {
-  readonly #source: AsyncIterator<Uint8Array>;
-  #buf: Buffer = EMPTY;
-  #pos = 0;
-  /** Where a tuple cut by a chunk edge is joined with the next chunk; reused from chunk to chunk. */
-  #scratch: Buffer = EMPTY;
-  #exhausted = false;
+  readonly #in: ChunkBuffer;
   #headerRead = false;
   #trailerSeen = false;
   #builders: BinaryColumnBuilder[] | undefined;
@@ -33,7 +28,7 @@ export class BinaryRowGroupReader {
     private readonly table: string,
   ) {
     if (schema.columns.length === 0) throw floeError('internal', `${table} has no columns to write.`, 'Select at least one column.', { object: table });
-    this.#source = source[Symbol.asyncIterator]();
+    this.#in = new ChunkBuffer(source);
   }
 
   /** Whether at least one more tuple remains (reads ahead as needed). */
@@ -43,14 +38,14 @@ export class BinaryRowGroupReader {
         await this.#finishSource();
         return false;
       }
-      if (this.#headerRead && this.#buf.length - this.#pos >= 2) {
-        if (this.#buf.readInt16BE(this.#pos) !== -1) return true;
-        this.#pos += 2;
+      if (this.#headerRead && this.#in.remaining >= 2) {
+        if (this.#in.buf.readInt16BE(this.#in.pos) !== -1) return true;
+        this.#in.pos += 2;
         this.#trailerSeen = true;
         continue;
       }
       if (!this.#headerRead && this.#header()) continue;
-      if (!(await this.#fill())) return this.#unexpectedEnd();
+      if (!(await this.#in.fill())) return this.#unexpectedEnd();
     }
   }
 
@@ -74,14 +69,13 @@ export class BinaryRowGroupReader {
         }
         if (got === 'end') break;
       }
-      if (!(await this.#fill())) return this.#unexpectedEnd();
+      if (!(await this.#in.fill())) return this.#unexpectedEnd();
     }
     return { rowCount: rows, children: builders.map((b) => b.finish(rows)) };
   }
 
   async close(): Promise<void> {
-    if (!this.#exhausted) await this.#source.return?.();
-    this.#exhausted = true;
+    await this.#in.close();
   }
 
   /**
@@ -89,12 +83,12 @@ export class BinaryRowGroupReader {
    * reports its row count); nothing may follow the trailer.
    */
   async #finishSource(): Promise<void> {
-    while (!this.#exhausted) {
-      const extra = this.#buf.length - this.#pos;
+    while (!this.#in.exhausted) {
+      const extra = this.#in.remaining;
       if (extra > 0) {
         throw floeError('serialize', `The binary row stream of ${this.table} has ${extra} bytes after its trailer.`, 'Report this as a floe bug; the run is discarded.', { object: this.table });
       }
-      await this.#fill();
+      await this.#in.fill();
     }
   }
 
@@ -104,28 +98,27 @@ export class BinaryRowGroupReader {
 
   /** Reads the signature, flags and header extension; false when they are not all here yet. */
   #header(): boolean {
-    const buf = this.#buf;
-    const p = this.#pos;
+    const { buf, pos: p } = this.#in;
     if (buf.length - p < 19) return false;
     if (!buf.subarray(p, p + 11).equals(SIGNATURE)) {
       throw floeError('serialize', `The row stream of ${this.table} is not PostgreSQL binary COPY data.`, 'Report this as a floe bug: the extractor and the Parquet serializer disagree on the encoding.', { object: this.table });
     }
     const extension = buf.readUInt32BE(p + 15);
     if (buf.length - p < 19 + extension) return false;
-    this.#pos = p + 19 + extension;
+    this.#in.pos = p + 19 + extension;
     this.#headerRead = true;
     return true;
   }
 
   /** Decodes one tuple into row `r`: 'row', 'end' at the trailer, or 'more' (nothing consumed). */
   #tuple(builders: readonly BinaryColumnBuilder[], r: number): 'row' | 'end' | 'more' {
-    const buf = this.#buf;
+    const buf = this.#in.buf;
     const len = buf.length;
-    let p = this.#pos;
+    let p = this.#in.pos;
     if (len - p < 2) return 'more';
     const count = buf.readInt16BE(p);
     if (count === -1) {
-      this.#pos = p + 2;
+      this.#in.pos = p + 2;
       this.#trailerSeen = true;
       return 'end';
     }
@@ -145,35 +138,7 @@ export class BinaryRowGroupReader {
       builders[c]!.set(r, buf, p, p + size);
       p += size;
     }
-    this.#pos = p;
+    this.#in.pos = p;
     return 'row';
-  }
-
-  /** Appends the next chunk to what is left; false at the end of the input. */
-  async #fill(): Promise<boolean> {
-    if (this.#exhausted) return false;
-    const next = await this.#source.next();
-    if (next.done === true) {
-      this.#exhausted = true;
-      return false;
-    }
-    const v = next.value;
-    const chunk = Buffer.isBuffer(v) ? v : Buffer.from(v.buffer, v.byteOffset, v.byteLength);
-    const rest = this.#buf.length - this.#pos;
-    if (rest > 0) {
-      const need = rest + chunk.length;
-      if (this.#scratch.length < need) {
-        const grown = Buffer.allocUnsafe(Math.max(need, 2 * this.#scratch.length, 256 * 1024));
-        this.#buf.copy(grown, 0, this.#pos);
-        this.#scratch = grown;
-      } else {
-        // The rest may already sit in the scratch buffer: copy moves overlapping bytes safely.
-        this.#buf.copy(this.#scratch, 0, this.#pos);
-      }
-      chunk.copy(this.#scratch, rest);
-      this.#buf = this.#scratch.subarray(0, need);
-    } else this.#buf = chunk;
-    this.#pos = 0;
-    return true;
   }
 }

@@ -1,6 +1,8 @@
 import * as arrow from 'apache-arrow';
 import type { ColumnSchema } from '../contracts/schema.js';
 import { arrowType, buildArrowColumn, unsupportedValue } from './arrow-columns.js';
+import { Validity } from './arrow-validity.js';
+import { VarBytesBuilder } from './arrow-var-bytes.js';
 import type { ParquetColumnKind } from './parquet-column-kind.js';
 import { daysFromCivil, parseDateDays, parseTimestampMicros } from './pg-text.js';
 
@@ -10,8 +12,10 @@ const TWO_32 = 4294967296;
 /**
  * Fills one Arrow column of a row group straight from CSV field bytes. Row `r` may be written
  * again (a record cut by a chunk edge is parsed again once its end arrives), so every write is
- * by row index and overwrites. Only a few kinds need a JS string per value (floats, int8, time,
- * bytea, wide numerics): the rest are decoded from the bytes.
+ * by row index and overwrites; that also lets one builder serve batch after batch without a reset
+ * (each row below `rows` is written, by `set` or `setNull`, before `finish`). Only a few kinds
+ * need a JS string per value (floats, int8, time, bytea, wide numerics): the rest are decoded
+ * from the bytes.
  */
 export interface ColumnBuilder {
   /** Field bytes `buf[start, end)`; `escaped`: a quoted field holding `""` pairs. */
@@ -23,24 +27,6 @@ export interface ColumnBuilder {
 function fieldText(buf: Buffer, start: number, end: number, escaped: boolean): string {
   const text = buf.toString('utf8', start, end);
   return escaped ? text.replace(/""/g, '"') : text;
-}
-
-class Validity {
-  readonly bits: Uint8Array;
-  constructor(capacity: number) {
-    this.bits = new Uint8Array((capacity + 7) >> 3);
-  }
-  valid(r: number): void {
-    this.bits[r >> 3]! |= 1 << (r & 7);
-  }
-  invalid(r: number): void {
-    this.bits[r >> 3]! &= ~(1 << (r & 7));
-  }
-  nullCount(rows: number): number {
-    let valid = 0;
-    for (let r = 0; r < rows; r++) valid += (this.bits[r >> 3]! >> (r & 7)) & 1;
-    return rows - valid;
-  }
 }
 
 /**
@@ -275,45 +261,20 @@ class BoolBuilder implements ColumnBuilder {
   }
 }
 
-/** UTF-8 text copied byte for byte into the Arrow value buffer (PostgreSQL already sent UTF-8). */
-class Utf8Builder implements ColumnBuilder {
-  readonly #v: Validity;
-  readonly #offsets: Int32Array;
-  #data: Buffer = Buffer.allocUnsafe(64 * 1024);
-  constructor(private readonly column: ColumnSchema, private readonly type: arrow.DataType, capacity: number) {
-    this.#v = new Validity(capacity);
-    this.#offsets = new Int32Array(capacity + 1);
-  }
+/** UTF-8 text copied byte for byte into the Arrow value buffer (PostgreSQL already sent UTF-8); `""` pairs become `"`. */
+class Utf8Builder extends VarBytesBuilder implements ColumnBuilder {
   set(r: number, buf: Buffer, start: number, end: number, escaped: boolean): void {
-    let pos = this.#offsets[r]!;
-    const len = end - start;
-    if (pos + len > this.#data.length) this.#grow(pos + len);
-    const data = this.#data;
-    if (escaped) {
-      for (let i = start; i < end; i++) {
-        const ch = buf[i]!;
-        data[pos++] = ch;
-        if (ch === QUOTE) i++;
-      }
-    } else if (len < 24) {
-      for (let i = start; i < end; i++) data[pos++] = buf[i]!;
-    } else pos += buf.copy(data, pos, start, end);
-    this.#offsets[r + 1] = pos;
-    this.#v.valid(r);
-  }
-  setNull(r: number): void {
-    this.#offsets[r + 1] = this.#offsets[r]!;
-    this.#v.invalid(r);
-  }
-  #grow(need: number): void {
-    if (need > 0x7fffffff) throw unsupportedValue(this.column, '…', 'makes one row group hold more than 2 GiB of text (lower rowGroupRows)');
-    const next = Buffer.allocUnsafe(Math.min(0x7fffffff, Math.max(need, this.#data.length * 2)));
-    this.#data.copy(next, 0, 0, this.#data.length);
-    this.#data = next;
-  }
-  finish(rows: number): arrow.Data {
-    const end = this.#offsets[rows]!;
-    return arrow.makeData({ type: this.type, length: rows, nullCount: this.#v.nullCount(rows), nullBitmap: this.#v.bits, valueOffsets: this.#offsets.subarray(0, rows + 1), data: new Uint8Array(this.#data.buffer, this.#data.byteOffset, end) } as never);
+    if (!escaped) return this.setBytes(r, buf, start, end);
+    let pos = this.offsets[r]!;
+    if (pos + end - start > this.data.length) this.grow(pos + end - start);
+    const data = this.data;
+    for (let i = start; i < end; i++) {
+      const ch = buf[i]!;
+      data[pos++] = ch;
+      if (ch === QUOTE) i++;
+    }
+    this.offsets[r + 1] = pos;
+    this.validity.valid(r);
   }
 }
 

@@ -1,6 +1,7 @@
 import type * as arrow from 'apache-arrow';
 import type { TableSchema } from '../contracts/schema.js';
 import { floeError } from '../errors.js';
+import { ChunkBuffer } from './chunk-buffer.js';
 import { columnBuilder, type ColumnBuilder } from './csv-column-builders.js';
 import type { ParquetColumnKind } from './parquet-column-kind.js';
 
@@ -13,7 +14,6 @@ export interface ArrowRowGroup {
 const QUOTE = 0x22;
 const COMMA = 0x2c;
 const LF = 0x0a;
-const EMPTY = Buffer.alloc(0);
 
 /**
  * Decodes PostgreSQL `COPY ... (FORMAT csv)` bytes (no header) straight into Arrow column
@@ -22,17 +22,12 @@ const EMPTY = Buffer.alloc(0);
  * string; a record cut by a chunk edge is parsed again, whole, with the next chunk.
  */
 export class CsvRowGroupReader {
-  readonly #source: AsyncIterator<Uint8Array>;
-  #buf: Buffer = EMPTY;
-  #pos = 0;
-  /**
-   * Where a record cut by a chunk edge is joined with the next chunk. Reused (builders copy
-   * bytes out), so streaming a table allocates no buffer per chunk.
-   */
-  #scratch: Buffer = EMPTY;
-  #exhausted = false;
+  readonly #in: ChunkBuffer;
   /** A final record without its `\n` was given one (PostgreSQL always ends with `\n`). */
   #terminated = false;
+  /** Column builders of the last `take`, reused while they are large enough. */
+  #builders: ColumnBuilder[] | undefined;
+  #capacity = 0;
 
   constructor(
     source: AsyncIterable<Uint8Array>,
@@ -41,77 +36,55 @@ export class CsvRowGroupReader {
     private readonly table: string,
   ) {
     if (schema.columns.length === 0) throw floeError('internal', `${table} has no columns to write.`, 'Select at least one column.', { object: table });
-    this.#source = source[Symbol.asyncIterator]();
+    this.#in = new ChunkBuffer(source);
   }
 
   /** Whether at least one more record remains (reads ahead one chunk). */
   async hasMore(): Promise<boolean> {
-    while (this.#pos >= this.#buf.length) {
-      if (!(await this.#fill())) return false;
+    while (this.#in.remaining <= 0) {
+      if (!(await this.#in.fill())) return false;
     }
     return true;
   }
 
-  /** Up to `maxRows` records; zero only at the end of the input. */
+  /**
+   * Up to `maxRows` records; zero only at the end of the input. The group's buffers are reused
+   * by the next `take` (no garbage per batch, so memory stays flat): encode or copy the group
+   * (Arrow IPC does) before taking the next one.
+   */
   async take(maxRows: number): Promise<ArrowRowGroup> {
-    const builders = this.schema.columns.map((c, i) => columnBuilder(c, this.kinds[i]!, maxRows));
+    if (this.#builders === undefined || this.#capacity < maxRows) {
+      this.#builders = this.schema.columns.map((c, i) => columnBuilder(c, this.kinds[i]!, maxRows));
+      this.#capacity = maxRows;
+    }
+    const builders = this.#builders;
     let rows = 0;
     while (rows < maxRows) {
       if (this.#record(builders, rows)) {
         rows++;
         continue;
       }
-      if (await this.#fill()) continue;
-      if (this.#pos >= this.#buf.length) break;
+      if (await this.#in.fill()) continue;
+      if (this.#in.remaining <= 0) break;
       if (this.#terminated) {
         throw floeError('serialize', `The CSV row stream of ${this.table} ended inside a record (an unclosed quote or missing columns).`, 'The extraction was cut off mid-row; re-run the extract (nothing was published).', { object: this.table });
       }
       this.#terminated = true;
-      this.#buf = Buffer.concat([this.#buf.subarray(this.#pos), Buffer.from([LF])]);
-      this.#pos = 0;
+      this.#in.replace(Buffer.concat([this.#in.buf.subarray(this.#in.pos), Buffer.from([LF])]));
     }
     return { rowCount: rows, children: builders.map((b) => b.finish(rows)) };
   }
 
   async close(): Promise<void> {
-    if (!this.#exhausted) await this.#source.return?.();
-    this.#exhausted = true;
-  }
-
-  /** Appends the next chunk to what is left; false at the end of the input. */
-  async #fill(): Promise<boolean> {
-    if (this.#exhausted) return false;
-    const next = await this.#source.next();
-    if (next.done === true) {
-      this.#exhausted = true;
-      return false;
-    }
-    const v = next.value;
-    const chunk = Buffer.isBuffer(v) ? v : Buffer.from(v.buffer, v.byteOffset, v.byteLength);
-    const rest = this.#buf.length - this.#pos;
-    if (rest > 0) {
-      const need = rest + chunk.length;
-      if (this.#scratch.length < need) {
-        const grown = Buffer.allocUnsafe(Math.max(need, 2 * this.#scratch.length, 256 * 1024));
-        this.#buf.copy(grown, 0, this.#pos);
-        this.#scratch = grown;
-      } else {
-        // The rest may already sit in the scratch buffer: copy moves overlapping bytes safely.
-        this.#buf.copy(this.#scratch, 0, this.#pos);
-      }
-      chunk.copy(this.#scratch, rest);
-      this.#buf = this.#scratch.subarray(0, need);
-    } else this.#buf = chunk;
-    this.#pos = 0;
-    return true;
+    await this.#in.close();
   }
 
   /** Parses one whole record into row `r`; false (nothing consumed) when it is not all here yet. */
   #record(builders: readonly ColumnBuilder[], r: number): boolean {
-    const buf = this.#buf;
+    const buf = this.#in.buf;
     const len = buf.length;
     const last = builders.length - 1;
-    let p = this.#pos;
+    let p = this.#in.pos;
     for (let c = 0; c <= last; c++) {
       if (p >= len) return false;
       const b = builders[c]!;
@@ -151,7 +124,7 @@ export class CsvRowGroupReader {
       }
       p = next + 1;
     }
-    this.#pos = p;
+    this.#in.pos = p;
     return true;
   }
 }

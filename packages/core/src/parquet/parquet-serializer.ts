@@ -6,9 +6,10 @@ import type { PartBounds, PartStats, SerializedPart, Serializer } from '../contr
 import { floeError, type FloeError } from '../errors.js';
 import { validateBounds } from '../util/bounds.js';
 import { asFloeError } from '../util/stream-errors.js';
-import { arrowGroupFromText, writeArrowParquetPart, type ParquetCompression } from './arrow-parquet-part.js';
+import { ARROW_BATCH_ROWS, arrowGroupFromText, writeArrowParquetPart, type ParquetCompression } from './arrow-parquet-part.js';
 import { writeArrowParquetPartInWorker } from './arrow-parquet-worker-part.js';
 import { parquetWorkerAvailable } from './parquet-wasm-worker.js';
+import { BinaryRowGroupReader } from './binary-row-group-reader.js';
 import { CsvRowGroupReader, type ArrowRowGroup } from './csv-row-group-reader.js';
 import { parquetColumnKind, type ParquetColumnKind } from './parquet-column-kind.js';
 import { parquetjsLiteRefusal, writeParquetjsLitePart } from './parquetjs-lite-part.js';
@@ -22,14 +23,24 @@ export interface ParquetSerializerOptions {
    */
   readonly engine?: 'arrow' | 'parquetjs-lite';
   readonly compression?: ParquetCompression;
-  /** Rows per row group (default 100 000); memory holds about three row groups. */
+  /**
+   * Rows per row group (default 100 000). The `arrow` engine decodes and hands over at most 8192
+   * rows at a time whatever this is, so its memory does not grow with it beyond one encoded row group.
+   */
   readonly rowGroupRows?: number;
   /**
-   * `arrow` engine: encode in a worker thread while the main thread decodes the next row group
+   * `arrow` engine: encode in a worker thread while the main thread decodes the next batch
    * (default true: two cores). false encodes on the calling thread, as does a bundle that inlined
    * parquet-wasm (the worker loads it by path).
    */
   readonly encodeInWorker?: boolean;
+  /**
+   * `arrow` engine: what it asks the extractor for. `binary` (default): `COPY ... (FORMAT binary)`,
+   * values in their binary forms, so the server formats nothing and numbers, dates and times need no
+   * parsing. `csv`: COPY CSV text, decoded the same way (kept to compare, and for sources whose
+   * binary forms floe does not read).
+   */
+  readonly copyFormat?: 'binary' | 'csv';
 }
 
 /**
@@ -62,6 +73,7 @@ export function createParquetSerializer(options: ParquetSerializerOptions = {}):
   const compression = options.compression ?? 'snappy';
   const rowGroupRows = options.rowGroupRows ?? 100_000;
   const encodeInWorker = options.encodeInWorker ?? true;
+  const copyFormat = options.copyFormat ?? 'binary';
   if (!Number.isSafeInteger(rowGroupRows) || rowGroupRows < 1) {
     throw floeError('config', `rowGroupRows must be a positive integer, got ${String(rowGroupRows)}.`, 'Set rowGroupRows to a positive whole number (100000 is a good default).', { object: 'rowGroupRows' });
   }
@@ -88,21 +100,28 @@ export function createParquetSerializer(options: ParquetSerializerOptions = {}):
     if (engine === 'arrow') {
       // COPY CSV bytes decode straight into Arrow builders; text batches still work (tests, other extractors).
       const reader: GroupSource<ArrowRowGroup> =
-        rows.encoding === 'csv'
+        rows.encoding === 'binary'
+          ? new BinaryRowGroupReader(rows.chunks, schema, kinds, table)
+          : rows.encoding === 'csv'
           ? new CsvRowGroupReader(rows.chunks, schema, kinds, table)
           : textGroups(new RowGroupReader(rows.batches, schema.columns.length, table), (g) => arrowGroupFromText(schema, kinds, g));
       const write = encodeInWorker && parquetWorkerAvailable() ? writeArrowParquetPartInWorker : writeArrowParquetPart;
-      yield* parts(table, bounds, reader, (next) => write(schema, kinds, compression, rowGroupRows, next));
+      yield* parts(table, bounds, reader, evenBatchRows(rowGroupRows), (next) => write(schema, kinds, compression, rowGroupRows, next));
       return;
     }
     if (rows.encoding !== 'columnar') {
       throw floeError('internal', `The parquetjs-lite Parquet serializer was given a '${rows.encoding}' row stream.`, "Extract with encoding 'columnar' for the parquetjs-lite engine.", { object: table });
     }
     const reader = new RowGroupReader(rows.batches, schema.columns.length, table);
-    yield* parts(table, bounds, reader, (next) => writeParquetjsLitePart(schema, kinds, compression, rowGroupRows, next));
+    yield* parts(table, bounds, reader, rowGroupRows, (next) => writeParquetjsLitePart(schema, kinds, compression, rowGroupRows, next));
   }
 
-  async function* parts<G extends { readonly rowCount: number }>(table: string, bounds: PartBounds, reader: GroupSource<G>, writePart: (next: () => Promise<G | null>) => AsyncGenerator<Uint8Array>): AsyncGenerator<SerializedPart> {
+  /**
+   * Cuts the reader's rows into parts. The writer is fed batches of `batchRows` (at most a row
+   * group: the arrow engine's writer joins them into row groups), and a part ends at `maxRows`
+   * exactly or, once past `maxBytes`, at the next row-group boundary.
+   */
+  async function* parts<G extends { readonly rowCount: number }>(table: string, bounds: PartBounds, reader: GroupSource<G>, batchRows: number, writePart: (next: () => Promise<G | null>) => AsyncGenerator<Uint8Array>): AsyncGenerator<SerializedPart> {
     try {
       let index = 0;
       do {
@@ -110,8 +129,9 @@ export function createParquetSerializer(options: ParquetSerializerOptions = {}):
         let partRows = 0;
         let partBytes = 0;
         const next = async (): Promise<G | null> => {
-          if (partRows >= bounds.maxRows || partBytes >= bounds.maxBytes) return null;
-          const group = await reader.take(Math.min(rowGroupRows, bounds.maxRows - partRows));
+          if (partRows >= bounds.maxRows || (partBytes >= bounds.maxBytes && partRows % rowGroupRows === 0)) return null;
+          // Never past the end of the current row group, so a part cut by maxBytes ends on a row group.
+          const group = await reader.take(Math.min(batchRows, rowGroupRows - (partRows % rowGroupRows), bounds.maxRows - partRows));
           if (group.rowCount === 0) return null;
           partRows += group.rowCount;
           return group;
@@ -148,7 +168,15 @@ export function createParquetSerializer(options: ParquetSerializerOptions = {}):
   }
 
   // The arrow engine reads COPY CSV (the fast path); parquetjs-lite reads text batches.
-  return { format: 'parquet', compression, accepts: engine === 'arrow' ? 'csv' : 'columnar', check, serialize };
+  return { format: 'parquet', compression, accepts: engine === 'arrow' ? copyFormat : 'columnar', check, serialize };
+}
+
+/**
+ * Rows per batch for the arrow engine: at most `ARROW_BATCH_ROWS`, and an even share of a row
+ * group (100 000 rows go as 13 batches of about 7 693, not 12 × 8 192 and a runt of 1 696).
+ */
+function evenBatchRows(rowGroupRows: number): number {
+  return Math.ceil(rowGroupRows / Math.ceil(rowGroupRows / ARROW_BATCH_ROWS));
 }
 
 /** Row groups on demand: the CSV decoder and the text batch reader both have this shape. */

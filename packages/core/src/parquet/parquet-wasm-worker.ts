@@ -4,7 +4,9 @@ import { Worker } from 'node:worker_threads';
 /**
  * The worker's code, plain CommonJS run with `eval` (so it works the same from the TypeScript
  * sources under vitest and from the ESM and CJS builds): it only loads parquet-wasm, pulls Arrow
- * IPC row groups from the main thread as the writer asks for them, and posts the file's bytes back.
+ * IPC batches from the main thread as the writer asks for them (views of shared memory the main
+ * thread reuses once the next pull comes, so each is copied into wasm memory before pulling again),
+ * and moves the file's bytes back.
  */
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
@@ -24,7 +26,11 @@ const props = new pw.WriterPropertiesBuilder().setCompression(codec).setMaxRowGr
 (async () => {
   try {
     const out = await pw.transformParquetStream(input, props);
-    for await (const chunk of out) parentPort.postMessage({ type: 'chunk', bytes: chunk });
+    for await (const chunk of out) {
+      // Moved, not copied, unless it is a view of the wasm memory (that must stay here).
+      const own = chunk.buffer !== pw.wasmMemory().buffer && !(chunk.buffer instanceof SharedArrayBuffer) && chunk.byteOffset === 0 && chunk.byteLength === chunk.buffer.byteLength;
+      parentPort.postMessage({ type: 'chunk', bytes: chunk }, own ? [chunk.buffer] : []);
+    }
     parentPort.postMessage({ type: 'done' });
   } catch (e) {
     parentPort.postMessage({ type: 'error', message: String((e && e.message) || e) });
