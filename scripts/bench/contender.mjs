@@ -3,7 +3,7 @@
 // CPU seconds (its own and the machine's). Module loading happens before the clock starts; the clock
 // stops when the output is complete.
 import { spawn } from 'node:child_process';
-import { createWriteStream } from 'node:fs';
+import { createWriteStream, readFileSync } from 'node:fs';
 import { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
@@ -13,6 +13,22 @@ import { importDist, importFrom, requireFrom } from './workspace.mjs';
 import { PGOPTIONS } from './sql.mjs';
 
 const spec = JSON.parse(process.argv[2]);
+
+/**
+ * This process's own peak resident memory, in KiB: the kernel's high-water mark of its address
+ * space (`VmHWM`, worker threads included). Not `getrusage`'s maxRSS: Linux carries that figure
+ * over from before `exec`, so a contender spawned by a large parent (the bench, after DuckDB has
+ * read back ten million rows) would report the parent's size as its own.
+ */
+function ownPeakRssKb() {
+  try {
+    const m = /^VmHWM:\s+(\d+) kB$/m.exec(readFileSync('/proc/self/status', 'utf8'));
+    if (m) return Number(m[1]);
+  } catch {
+    // No /proc (not Linux): fall back below.
+  }
+  return process.resourceUsage().maxRSS;
+}
 // Whose CPU counts besides ours: the PostgreSQL server's tree, and the parent, where s3rver runs.
 const servers = { postgresPid: spec.postgresPid ?? undefined, s3Pid: process.ppid };
 
@@ -73,7 +89,7 @@ async function floor(gzip) {
   const sink = counter();
   const stop = startClock(servers);
   const rows = await nodeCopy(spec.select, gzip ? [createGzip({ level: spec.gzipLevel }), sink] : [sink]);
-  return { ...stop(), rows, outBytes: sink.bytes, peakRssKb: process.resourceUsage().maxRSS, via: 'pg-copy-streams' };
+  return { ...stop(), rows, outBytes: sink.bytes, peakRssKb: ownPeakRssKb(), via: 'pg-copy-streams' };
 }
 
 async function duckdbPeer() {
@@ -92,7 +108,7 @@ async function duckdbPeer() {
   const measured = stop();
   conn.closeSync();
   const { statSync } = await import('node:fs');
-  return { ...measured, extractMs, rows: spec.rows, outBytes: statSync(parquet).size, peakRssKb: Math.max(extractKb, process.resourceUsage().maxRSS), files: [parquet] };
+  return { ...measured, extractMs, rows: spec.rows, outBytes: statSync(parquet).size, peakRssKb: Math.max(extractKb, ownPeakRssKb()), files: [parquet] };
 }
 
 async function floe(kind, { gzipConcurrency, split } = {}) {
@@ -114,7 +130,7 @@ async function floe(kind, { gzipConcurrency, split } = {}) {
   if (report.isErr()) throw new Error(core.formatError(report.error));
   const r = report.value;
   client.destroy();
-  return { ...measured, rows: r.rows, outBytes: r.bytes, peakRssKb: process.resourceUsage().maxRSS, keys: r.files.map((f) => f.key), parts: r.files.length };
+  return { ...measured, rows: r.rows, outBytes: r.bytes, peakRssKb: ownPeakRssKb(), keys: r.files.map((f) => f.key), parts: r.files.length };
 }
 
 const runners = {

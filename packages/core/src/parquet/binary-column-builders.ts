@@ -1,7 +1,7 @@
 import * as arrow from 'apache-arrow';
 import type { ColumnSchema } from '../contracts/schema.js';
 import { arrowType, buildArrowColumn, unsupportedValue } from './arrow-columns.js';
-import { Validity } from './arrow-validity.js';
+import { BoolColumnBuilder, Validity } from './arrow-validity.js';
 import { VarBytesBuilder } from './arrow-var-bytes.js';
 import type { ParquetColumnKind } from './parquet-column-kind.js';
 
@@ -57,26 +57,14 @@ class FixedBuilder implements BinaryColumnBuilder {
   }
 }
 
-/** Booleans are bits: a second bitmap holds the values. */
-class BoolBuilder implements BinaryColumnBuilder {
-  readonly #v: Validity;
-  readonly #data: Validity;
-  constructor(private readonly column: ColumnSchema, private readonly type: arrow.Bool, capacity: number) {
-    this.#v = new Validity(capacity);
-    this.#data = new Validity(capacity);
+/** A binary boolean is one byte, 0 or 1. */
+class BoolBuilder extends BoolColumnBuilder implements BinaryColumnBuilder {
+  constructor(private readonly column: ColumnSchema, type: arrow.Bool, capacity: number) {
+    super(type, capacity);
   }
   set(r: number, buf: Buffer, start: number, end: number): void {
     expectLength(this.column, start, end, 1);
-    if (buf[start] === 0) this.#data.invalid(r);
-    else this.#data.valid(r);
-    this.#v.valid(r);
-  }
-  setNull(r: number): void {
-    this.#v.invalid(r);
-    this.#data.invalid(r);
-  }
-  finish(rows: number): arrow.Data {
-    return arrow.makeData({ type: this.type, length: rows, nullCount: this.#v.nullCount(rows), nullBitmap: this.#v.bits, data: this.#data.bits });
+    this.put(r, buf[start] !== 0);
   }
 }
 

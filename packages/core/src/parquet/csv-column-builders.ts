@@ -1,7 +1,7 @@
 import * as arrow from 'apache-arrow';
 import type { ColumnSchema } from '../contracts/schema.js';
 import { arrowType, buildArrowColumn, unsupportedValue } from './arrow-columns.js';
-import { Validity } from './arrow-validity.js';
+import { BoolColumnBuilder, Validity } from './arrow-validity.js';
 import { VarBytesBuilder } from './arrow-var-bytes.js';
 import type { ParquetColumnKind } from './parquet-column-kind.js';
 import { daysFromCivil, parseDateDays, parseTimestampMicros } from './pg-text.js';
@@ -238,26 +238,14 @@ class DateBuilder extends FixedWidthBuilder {
   }
 }
 
-class BoolBuilder implements ColumnBuilder {
-  readonly #v: Validity;
-  readonly #data: Validity;
-  constructor(private readonly column: ColumnSchema, private readonly type: arrow.Bool, capacity: number) {
-    this.#v = new Validity(capacity);
-    this.#data = new Validity(capacity);
+class BoolBuilder extends BoolColumnBuilder implements ColumnBuilder {
+  constructor(private readonly column: ColumnSchema, type: arrow.Bool, capacity: number) {
+    super(type, capacity);
   }
   set(r: number, buf: Buffer, start: number, end: number, escaped: boolean): void {
     const c = end - start === 1 ? buf[start] : undefined;
-    if (c === 0x74) this.#data.valid(r);
-    else if (c === 0x66) this.#data.invalid(r);
-    else throw unsupportedValue(this.column, fieldText(buf, start, end, escaped), 'is not a boolean');
-    this.#v.valid(r);
-  }
-  setNull(r: number): void {
-    this.#v.invalid(r);
-    this.#data.invalid(r);
-  }
-  finish(rows: number): arrow.Data {
-    return arrow.makeData({ type: this.type, length: rows, nullCount: this.#v.nullCount(rows), nullBitmap: this.#v.bits, data: this.#data.bits });
+    if (c !== 0x74 && c !== 0x66) throw unsupportedValue(this.column, fieldText(buf, start, end, escaped), 'is not a boolean');
+    this.put(r, c === 0x74);
   }
 }
 
