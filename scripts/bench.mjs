@@ -11,21 +11,26 @@ import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { figures, table } from './bench/report.mjs';
 import { duckColumns, floeSelect, floorSelectVia, narrowTable } from './bench/sql.mjs';
 import { download, readBack } from './bench/verify.mjs';
 import { importDist, requireFrom, root } from './bench/workspace.mjs';
 
+// `tuned`: run as the floe CLI runs, under its Node settings (NODE_TUNING in packages/cli); the
+// `-plain` twins run under Node's defaults, as a library embedded in a user's own process would.
 const CONTENDERS = [
   { name: 'copy', label: 'COPY csv, drained', reference: null },
   { name: 'copy-gzip', label: 'COPY csv | gzip (floor)', reference: null },
   { name: 'duckdb-peer', label: 'COPY csv > file, DuckDB → Parquet (peer)', reference: null, format: 'parquet' },
-  { name: 'floe-csv', label: 'floe gzip CSV → S3', reference: 'copy-gzip', format: 'csv' },
-  { name: 'floe-csv-1-gzip', label: 'floe gzip CSV → S3, one gzip thread', reference: 'copy-gzip', format: 'csv', note: 'gzipConcurrency 1: what the parallel gzip members buy' },
-  { name: 'floe-csv-split2', label: 'floe gzip CSV → S3, split in 2', reference: 'copy-gzip', format: 'csv', needs: 'split', note: 'split: { slices: 2 }: two key ranges of the primary key\'s first column, two connections, one exported snapshot' },
-  { name: 'floe-parquet-arrow', label: 'floe Parquet (arrow) → S3', reference: 'duckdb-peer', format: 'parquet' },
-  { name: 'floe-parquet-split2', label: 'floe Parquet (arrow) → S3, split in 2', reference: 'duckdb-peer', format: 'parquet', needs: 'split' },
-  { name: 'floe-parquet-parquetjs-lite', label: 'floe Parquet (parquetjs-lite) → S3', reference: 'duckdb-peer', format: 'parquet', note: 'money columns read as text: parquetjs-lite has no DECIMAL type and refuses numeric columns' },
+  { name: 'floe-csv', label: 'floe gzip CSV → S3', reference: 'copy-gzip', format: 'csv', tuned: true },
+  { name: 'floe-csv-plain', label: 'floe gzip CSV → S3, plain node', reference: 'copy-gzip', format: 'csv', note: "Node's default heap and malloc settings (the library in your own process, without the CLI's tuning)" },
+  { name: 'floe-csv-1-gzip', label: 'floe gzip CSV → S3, one gzip thread', reference: 'copy-gzip', format: 'csv', tuned: true, note: 'gzipConcurrency 1: what the parallel gzip members buy' },
+  { name: 'floe-csv-split2', label: 'floe gzip CSV → S3, split in 2', reference: 'copy-gzip', format: 'csv', tuned: true, needs: 'split', note: 'split: { slices: 2 }: two key ranges of the primary key\'s first column, two connections, one exported snapshot' },
+  { name: 'floe-parquet-arrow', label: 'floe Parquet (arrow) → S3', reference: 'duckdb-peer', format: 'parquet', tuned: true },
+  { name: 'floe-parquet-plain', label: 'floe Parquet (arrow) → S3, plain node', reference: 'duckdb-peer', format: 'parquet', note: "Node's default heap and malloc settings" },
+  { name: 'floe-parquet-split2', label: 'floe Parquet (arrow) → S3, split in 2', reference: 'duckdb-peer', format: 'parquet', tuned: true, needs: 'split' },
+  { name: 'floe-parquet-parquetjs-lite', label: 'floe Parquet (parquetjs-lite) → S3', reference: 'duckdb-peer', format: 'parquet', tuned: true, note: 'money columns read as text: parquetjs-lite has no DECIMAL type and refuses numeric columns' },
 ];
 
 /** `--narrow`: the columns every contender reads (about 80 bytes of CSV a row instead of about 235). */
@@ -89,9 +94,17 @@ function fail(message) {
 
 const log = (m) => process.stderr.write(`bench: ${m}\n`);
 
-function runContender(spec) {
+/** The Node settings the floe CLI starts with (it replaces itself under them): the tuned contenders get the same. */
+async function cliTuning() {
+  const { NODE_TUNING } = await import(pathToFileURL(join(root, 'packages', 'cli', 'dist', 'node-tuning.js')).href);
+  return NODE_TUNING;
+}
+
+function runContender(spec, tuning) {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(root, 'scripts', 'bench', 'contender.mjs'), JSON.stringify(spec)], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const flags = spec.tuned ? tuning.v8Flags : [];
+    const env = spec.tuned ? { ...process.env, ...tuning.env } : process.env;
+    const child = spawn(process.execPath, [...flags, join(root, 'scripts', 'bench', 'contender.mjs'), JSON.stringify(spec)], { env, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     let errText = '';
     child.stdout.on('data', (d) => (out += d));
@@ -120,6 +133,7 @@ const sales = await importDist('examples/sales');
 const { DuckDBInstance } = await import('@duckdb/node-api');
 const pg = requireFrom('packages/core')('pg');
 const psql = spawnSync('psql', ['--version'], { encoding: 'utf8' }).status === 0;
+const tuning = await cliTuning();
 
 // Other work on the machine shares the cores: the 1-minute load average is part of the result.
 const loadAtStart = loadavg()[0];
@@ -192,7 +206,7 @@ try {
     let r;
     for (let i = 0; i < opts.repeat; i++) {
       log(`running ${c.name}${opts.repeat > 1 ? ` (${i + 1}/${opts.repeat})` : ''}`);
-      const one = await runContender({ ...base, name: c.name, prefix: `bench/${c.name}/${i}` });
+      const one = await runContender({ ...base, name: c.name, tuned: c.tuned === true, prefix: `bench/${c.name}/${i}` }, tuning);
       if (r === undefined || one.wallMs < r.wallMs) r = one;
     }
     let check;
@@ -221,6 +235,7 @@ try {
     parquetCompression: opts.parquetCompression,
     repeat: opts.repeat,
     columns: { read: columns.map((c) => c.name), of: sales.SALES_TABLE.columns.length },
+    floeTuning: { v8Flags: tuning.v8Flags, env: tuning.env },
     machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', node: process.versions.node, postgres: serverVersion, floorVia: psql ? 'psql' : 'pg-copy-streams', floorSelectVia, loadAverage: { atStart: loadAtStart, atEnd: loadavg()[0] } },
     source: { csvBytes: copy.outBytes, sumPriceeach: source.priceeach, sumSales: source.sales },
     contenders: results.map((r) => figures(r, baseFig)),

