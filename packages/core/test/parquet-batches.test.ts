@@ -3,14 +3,14 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createParquetSerializer, type ColumnSchema, type PartBounds, type TableSchema } from '../src/index.js';
+import { createParquetSerializer, type PartBounds, type TableSchema } from '../src/index.js';
+import { col } from './support/column.js';
 
 // The arrow engine decodes and hands parquet-wasm batches of at most 8192 rows, reusing the
 // decoder's buffers from one batch to the next; the writer joins the batches into row groups.
 // These tests hold that to the data: exact row groups, parts cut on row groups, and no value or
 // NULL carried over from one batch into the next.
 
-const col = (name: string, pgType: string, baseType: string, extra: Partial<ColumnSchema> = {}): ColumnSchema => ({ name, pgType, baseType, isArray: false, nullable: true, ...extra });
 const schema: TableSchema = {
   schema: 'public',
   name: 'batched',

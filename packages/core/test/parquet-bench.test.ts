@@ -3,11 +3,11 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { createCsvSerializer, createParquetSerializer, type ColumnBatch, type ColumnSchema, type Serializer, type TableSchema } from '../src/index.js';
+import { createCsvSerializer, createParquetSerializer, type ColumnBatch, type Serializer, type TableSchema } from '../src/index.js';
+import { col } from './support/column.js';
 
 // A measurement, not a check of speed: it runs only with FLOE_BENCH=1 and asserts the data only.
 const ROWS = Number(process.env.FLOE_BENCH_ROWS ?? 200_000);
-const col = (name: string, pgType: string, baseType: string, extra: Partial<ColumnSchema> = {}): ColumnSchema => ({ name, pgType, baseType, isArray: false, nullable: true, ...extra });
 const schema: TableSchema = {
   schema: 'public',
   name: 'sales',

@@ -3,12 +3,12 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createParquetSerializer, isFloeError, type ColumnBatch, type ColumnSchema, type FloeError, type RowStream, type TableSchema } from '../src/index.js';
+import { createParquetSerializer, isFloeError, type ColumnBatch, type FloeError, type RowStream, type TableSchema } from '../src/index.js';
+import { col } from './support/column.js';
 
 // The arrow engine reads COPY CSV bytes straight into Arrow builders. These tests hold that path
 // to the text-batch path (the reference): same rows in, same values read back by DuckDB.
 
-const col = (name: string, pgType: string, baseType: string, extra: Partial<ColumnSchema> = {}): ColumnSchema => ({ name, pgType, baseType, isArray: false, nullable: true, ...extra });
 const schema: TableSchema = {
   schema: 'public',
   name: 'decoded',

@@ -4,9 +4,9 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createParquetSerializer, type ColumnBatch, type ColumnSchema, type PartBounds, type PartStats, type Serializer, type TableSchema } from '../src/index.js';
+import { createParquetSerializer, type ColumnBatch, type PartBounds, type PartStats, type Serializer, type TableSchema } from '../src/index.js';
+import { col } from './support/column.js';
 
-const col = (name: string, pgType: string, baseType: string, extra: Partial<ColumnSchema> = {}): ColumnSchema => ({ name, pgType, baseType, isArray: false, nullable: true, ...extra });
 
 const schema: TableSchema = {
   schema: 'public',
